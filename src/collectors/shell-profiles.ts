@@ -1,0 +1,126 @@
+import { defineCollector } from '../engine/collector.js';
+import { describeError } from '../engine/fact-store.js';
+import type { Host } from '../host/host.js';
+import { targetPaths } from '../host/target-paths.js';
+import { redactedHint } from '../secrets/redact.js';
+import { isLiteralSecretValue, isSecretLikeName, stripMatchingQuotes } from '../secrets/secret-heuristics.js';
+import { findTokens } from '../secrets/token-shapes.js';
+import { splitLines } from '../util/text-lines.js';
+import { targetUsers } from './target-users.js';
+
+export interface ProfileSighting {
+  path: string;
+  line: number;
+  /** The user whose start-up file it is, or `system`. */
+  owner: string;
+  kind: string;
+  hint: string;
+  variable?: string;
+}
+
+export interface ShellProfiles {
+  /** Files that exist and were read. */
+  read: string[];
+  unreadable: { path: string; error: string }[];
+  sightings: ProfileSighting[];
+}
+
+const USER_FILES_UNIX = [
+  '.profile', '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.bash_aliases',
+  '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.kshrc', '.mkshrc', '.cshrc', '.tcshrc', '.login',
+  '.config/fish/config.fish', '.envrc',
+];
+const USER_FILES_WINDOWS = [
+  'Documents/PowerShell/Microsoft.PowerShell_profile.ps1',
+  'Documents/PowerShell/Microsoft.VSCode_profile.ps1',
+  'Documents/PowerShell/profile.ps1',
+  'Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1',
+  'Documents/WindowsPowerShell/profile.ps1',
+];
+const SYSTEM_FILES_UNIX = ['/etc/environment', '/etc/profile', '/etc/bash.bashrc', '/etc/bashrc', '/etc/zshenv', '/etc/zshrc', '/etc/zsh/zshenv', '/etc/zsh/zshrc', '/etc/zprofile', '/etc/csh.cshrc', '/etc/fish/config.fish'];
+const SYSTEM_FOLDERS_UNIX = ['/etc/profile.d'];
+const SYSTEM_FILES_WINDOWS = [
+  'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\profile.ps1',
+  'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\Microsoft.PowerShell_profile.ps1',
+  'C:\\Program Files\\PowerShell\\7\\profile.ps1',
+  'C:\\Program Files\\PowerShell\\7\\Microsoft.PowerShell_profile.ps1',
+];
+
+// Assignments in every shell syntax a start-up file may use; group 1 is the name, 2 the rest of the line.
+const ASSIGNMENTS: readonly RegExp[] = [
+  /^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+|readonly\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/,
+  /^\s*set\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/,
+  /^\s*setenv\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/,
+  /^\s*\$env:([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/i,
+  /\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*(['"][^'"]*['"])/i,
+];
+
+/** The assigned value: a quoted string as a whole, or the first word; trailing comments dropped. */
+function assignedValue(rest: string): string {
+  const trimmed = rest.trim();
+  const quoted = /^(['"])(.*?)\1/.exec(trimmed);
+  if (quoted) return quoted[2] ?? '';
+  return (trimmed.split(/\s+/)[0] ?? '').replace(/;$/, '');
+}
+
+/** Token-shaped secrets on any line (a commented-out key is still a leaked key), and literal values of secret-named variables. */
+export function scanProfileText(text: string): Omit<ProfileSighting, 'path' | 'owner'>[] {
+  const out: Omit<ProfileSighting, 'path' | 'owner'>[] = [];
+  splitLines(text).forEach((line, index) => {
+    const tokens = findTokens(line);
+    for (const token of tokens) out.push({ line: index + 1, kind: token.kind, hint: token.hint });
+    if (tokens.length > 0 || /^\s*(#|\/\/|REM\s)/i.test(line)) return;
+    for (const pattern of ASSIGNMENTS) {
+      const match = pattern.exec(line);
+      if (!match) continue;
+      const name = match[1] as string;
+      const value = stripMatchingQuotes(assignedValue(match[2] ?? ''));
+      if (isSecretLikeName(name) && isLiteralSecretValue(value)) {
+        out.push({ line: index + 1, kind: 'secret in a variable assignment', hint: redactedHint(value), variable: name });
+      }
+      break;
+    }
+  });
+  return out;
+}
+
+export const shellProfiles = defineCollector<ShellProfiles>({
+  id: 'shell-profiles',
+  description: 'secrets written into shell start-up files, /etc/environment and PowerShell profiles',
+  async collect({ host, get }) {
+    const users = await get(targetUsers);
+    const paths = targetPaths(host.platform);
+    const files: { path: string; owner: string }[] = [];
+    const userFiles = host.platform === 'win32' ? USER_FILES_WINDOWS : USER_FILES_UNIX;
+    for (const user of users.audited) {
+      for (const rel of userFiles) files.push({ path: paths.join(user.home, ...rel.split('/')), owner: user.name });
+    }
+    if (host.platform === 'win32') {
+      files.push(...SYSTEM_FILES_WINDOWS.map((path) => ({ path, owner: 'system' })));
+    } else {
+      files.push(...SYSTEM_FILES_UNIX.map((path) => ({ path, owner: 'system' })));
+      for (const folder of SYSTEM_FOLDERS_UNIX) {
+        const names = (await host.listDir(folder).catch(() => undefined)) ?? [];
+        for (const name of names.filter((item) => item.endsWith('.sh') || item.endsWith('.csh'))) {
+          files.push({ path: paths.join(folder, name), owner: 'system' });
+        }
+      }
+    }
+    return scanFiles(host, files);
+  },
+});
+
+async function scanFiles(host: Host, files: { path: string; owner: string }[]): Promise<ShellProfiles> {
+  const result: ShellProfiles = { read: [], unreadable: [], sightings: [] };
+  for (const file of files) {
+    try {
+      const bytes = await host.readFile(file.path);
+      if (!bytes) continue;
+      result.read.push(file.path);
+      for (const sighting of scanProfileText(bytes.toString('utf8'))) result.sightings.push({ ...sighting, path: file.path, owner: file.owner });
+    } catch (error) {
+      result.unreadable.push({ path: file.path, error: describeError(error) });
+    }
+  }
+  return result;
+}

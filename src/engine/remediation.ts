@@ -1,0 +1,21 @@
+// Remediation actions are data, never shell text: the script writers quote every value they emit.
+
+export type PosixAclTarget = { platform: 'posix'; tag: 'user' | 'group'; qualifier: string; isDefault: boolean };
+export type DarwinAclTarget = { platform: 'darwin'; entry: string };
+export type WindowsAclTarget = { platform: 'windows'; sid: string; principal: string };
+
+export type RemediationAction =
+  | { kind: 'chmod'; path: string; mode: string }
+  | { kind: 'chown'; path: string; user: string; group?: string }
+  | { kind: 'remove-acl-entry'; path: string; entry: PosixAclTarget | DarwinAclTarget | WindowsAclTarget }
+  | { kind: 'remove-group-member'; group: string; user: string }
+  | { kind: 'manual'; text: string; reference?: string };
+
+export interface Remediation {
+  summary: string;
+  actions: RemediationAction[];
+}
+
+export function actionKey(action: RemediationAction): string {
+  return JSON.stringify(action);
+}

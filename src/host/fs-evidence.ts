@@ -1,0 +1,84 @@
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
+import { HostAccessError, type FileInfo, type FileType } from './host.js';
+
+// Shared by the live and root hosts: both read real files, the root host after confining the path.
+
+export function fileType(stats: Stats): FileType {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'dir';
+  if (stats.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+export function toFileInfo(targetPath: string, stats: Stats, linkTarget?: string): FileInfo {
+  const info: FileInfo = {
+    path: targetPath,
+    type: fileType(stats),
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    mtimeMs: stats.mtimeMs,
+  };
+  if (linkTarget !== undefined) info.linkTarget = linkTarget;
+  return info;
+}
+
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
+
+/** Absent paths are undefined; unreadable ones are a HostAccessError naming the target path only. */
+export function accessError(targetPath: string, error: unknown): undefined {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  if (ABSENT.has(code)) return undefined;
+  throw new HostAccessError(targetPath, code, `cannot read ${targetPath}: ${code}`);
+}
+
+export async function statPath(realPath: string, targetPath: string, follow: boolean): Promise<FileInfo | undefined> {
+  try {
+    const stats = follow ? await stat(realPath) : await lstat(realPath);
+    const linkTarget = stats.isSymbolicLink() ? await readlink(realPath) : undefined;
+    return toFileInfo(targetPath, stats, linkTarget);
+  } catch (error) {
+    return accessError(targetPath, error);
+  }
+}
+
+/**
+ * Reads at most maxBytes of a regular file. O_NONBLOCK keeps a FIFO planted in an image from hanging
+ * the scan; the type check keeps devices out. noFollow refuses a final symlink (the root host has
+ * already resolved links inside the image).
+ */
+export async function readRegularFile(
+  realPath: string,
+  targetPath: string,
+  maxBytes: number,
+  noFollow: boolean,
+): Promise<Buffer | undefined> {
+  let handle;
+  try {
+    handle = await open(realPath, constants.O_RDONLY | constants.O_NONBLOCK | (noFollow ? constants.O_NOFOLLOW : 0));
+  } catch (error) {
+    return accessError(targetPath, error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return undefined;
+    const length = Math.min(stats.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    return accessError(targetPath, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function listDirectory(realPath: string, targetPath: string): Promise<string[] | undefined> {
+  try {
+    return (await readdir(realPath)).sort();
+  } catch (error) {
+    return accessError(targetPath, error);
+  }
+}
