@@ -66,24 +66,26 @@ export default defineCheck({
   },
 });
 
-/** `read`/`list` when every folder on the way can be searched and the path itself grants it. */
+/**
+ * `read`, `overwrite` or `write into` when every folder on the way can be searched and the path itself
+ * grants it. A folder the agent can only list reveals names, not secrets: the files inside are judged
+ * on their own.
+ */
 function reachability(principal: Principal, entry: CredentialPath): string | undefined {
-  for (const node of entry.ancestors) {
-    if (!node.info) {
-      if (node.error) return undefined;
-      continue;
-    }
-    if (!accessOf(principal, node.info, node.acl).execute) return undefined;
-  }
   if (!entry.info) return undefined;
-  const bits = accessOf(principal, entry.info, entry.acl);
-  // Reading authorized_keys or an ssh config exposes no secret; changing them does.
-  if (entry.role === 'protected-config') return bits.write ? 'overwrite' : undefined;
-  if (entry.info.type === 'dir') {
-    if (bits.read && bits.execute) return 'list and enter';
-    if (bits.write && bits.execute) return 'write into';
-    return undefined;
+  // Windows grants "bypass traverse checking" to everyone by default: folders on the way never block.
+  if (entry.acl?.kind !== 'windows') {
+    for (const node of entry.ancestors) {
+      if (!node.info) {
+        if (node.error) return undefined;
+        continue;
+      }
+      if (!accessOf(principal, node.info, node.acl).execute) return undefined;
+    }
   }
+  const bits = accessOf(principal, entry.info, entry.acl);
+  if (entry.info.type === 'dir') return bits.write && bits.execute ? 'write into' : undefined;
+  if (entry.role === 'protected-config') return bits.write ? 'overwrite' : undefined;
   if (bits.read) return 'read';
   if (bits.write) return 'overwrite';
   return undefined;

@@ -47,20 +47,26 @@ const SYSTEM_FILES_WINDOWS = [
 ];
 
 // Assignments in every shell syntax a start-up file may use; group 1 is the name, 2 the rest of the line.
-const ASSIGNMENTS: readonly RegExp[] = [
-  /^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+|readonly\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/,
-  /^\s*set\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/,
-  /^\s*setenv\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/,
-  /^\s*\$env:([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/i,
-  /\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*(['"][^'"]*['"])/i,
+// In PowerShell an unquoted right-hand side is a command (Get-Secret ...), never a literal.
+const ASSIGNMENTS: readonly { pattern: RegExp; quotedOnly: boolean }[] = [
+  { pattern: /^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+|readonly\s+|local\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/, quotedOnly: false },
+  { pattern: /^\s*set\s+(?:-[A-Za-z]+\s+)*([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/, quotedOnly: false },
+  { pattern: /^\s*setenv\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/, quotedOnly: false },
+  { pattern: /^\s*\$env:([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/i, quotedOnly: true },
+  { pattern: /\[(?:System\.)?Environment\]::SetEnvironmentVariable\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*(['"][^'"]*['"])/i, quotedOnly: true },
 ];
 
-/** The assigned value: a quoted string as a whole, or the first word; trailing comments dropped. */
-function assignedValue(rest: string): string {
-  const trimmed = rest.trim();
-  const quoted = /^(['"])(.*?)\1/.exec(trimmed);
+/**
+ * The assigned literal: a quoted string as a whole, or a lone word. A word followed by more words
+ * (`X=value cmd`, `$env:X = Get-Secret -Name x`) is a command line, not a stored value.
+ */
+function assignedValue(rest: string, quotedOnly: boolean): string | undefined {
+  const trimmed = rest.trim().replace(/\s+#.*$/, '');
+  const quoted = /^(['"])(.*?)\1\s*;?\s*$/.exec(trimmed);
   if (quoted) return quoted[2] ?? '';
-  return (trimmed.split(/\s+/)[0] ?? '').replace(/;$/, '');
+  if (quotedOnly) return undefined;
+  const words = trimmed.replace(/;$/, '').split(/\s+/);
+  return words.length === 1 ? words[0] : undefined;
 }
 
 /** Token-shaped secrets on any line (a commented-out key is still a leaked key), and literal values of secret-named variables. */
@@ -70,12 +76,13 @@ export function scanProfileText(text: string): Omit<ProfileSighting, 'path' | 'o
     const tokens = findTokens(line);
     for (const token of tokens) out.push({ line: index + 1, kind: token.kind, hint: token.hint });
     if (tokens.length > 0 || /^\s*(#|\/\/|REM\s)/i.test(line)) return;
-    for (const pattern of ASSIGNMENTS) {
+    for (const { pattern, quotedOnly } of ASSIGNMENTS) {
       const match = pattern.exec(line);
       if (!match) continue;
       const name = match[1] as string;
-      const value = stripMatchingQuotes(assignedValue(match[2] ?? ''));
-      if (isSecretLikeName(name) && isLiteralSecretValue(value)) {
+      const raw = assignedValue(match[2] ?? '', quotedOnly);
+      const value = raw === undefined ? undefined : stripMatchingQuotes(raw);
+      if (value !== undefined && isSecretLikeName(name) && isLiteralSecretValue(value)) {
         out.push({ line: index + 1, kind: 'secret in a variable assignment', hint: redactedHint(value), variable: name });
       }
       break;

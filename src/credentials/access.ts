@@ -47,7 +47,8 @@ function any(bits: Bits): boolean {
 }
 
 export function principalFor(account: Account, groups: readonly Group[]): Principal {
-  const member = groups.filter((group) => group.gid === account.gid || group.members.includes(account.name));
+  // Windows has no primary gid worth the name: membership lists alone decide.
+  const member = groups.filter((group) => (!account.sid && group.gid === account.gid) || group.members.includes(account.name));
   return {
     uid: account.uid,
     gids: [...new Set([account.gid, ...member.map((group) => group.gid)])],

@@ -16,7 +16,7 @@ const POSIX_TAGS: Record<string, 'user' | 'group' | 'mask' | 'other'> = {
 export function parseGetfacl(text: string): PosixAclEntry[] {
   const entries: PosixAclEntry[] = [];
   for (const rawLine of splitLines(text)) {
-    const line = rawLine.trim();
+    const line = rawLine.replace(/#.*$/, '').trim();
     if (line === '') continue;
     const fields = line.split(':');
     let isDefault = false;
@@ -125,7 +125,7 @@ function toWindowsAce(item: unknown): WindowsAce | undefined {
   const type = typeof item.type === 'string' ? item.type.toLowerCase() : '';
   if (type !== 'allow' && type !== 'deny') return undefined;
   if (typeof item.rights !== 'number' || !Number.isInteger(item.rights)) return undefined;
-  // [int64] of GenericRead arrives as -2147483648; ToUint32 (>>> 0) restores the 0x80000000 bit.
+  // [int64] of GenericRead arrives as -2147483648: only the low 32 bits are flags, read them unsigned.
   const rights = item.rights >>> 0;
   return {
     sid: item.sid,
