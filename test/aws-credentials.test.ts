@@ -51,7 +51,9 @@ describe('scanAwsFile', () => {
 
   it('takes the session token from a repeated section of the same name', () => {
     const text = `[p]\naws_secret_access_key = ${secretKey}\n[other]\nregion = x\n[p]\naws_session_token = ${sessionToken}\n`;
-    expect(scanAwsFile(text).sightings.map((s) => s.longLived)).toEqual([false, false]);
+    const result = scanAwsFile(text);
+    expect(result.sightings.map((s) => s.longLived)).toEqual([false, false]);
+    expectNoLeak(result);
   });
 
   it('reads keys the AWS CLI reads: any case, `:` delimiter, before any section', () => {

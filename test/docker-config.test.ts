@@ -40,7 +40,9 @@ describe('scanDockerConfig', () => {
 
   it('reports nothing when a credsStore keeps the secrets', () => {
     const text = JSON.stringify({ auths: { 'ghcr.io': { auth } }, credsStore: 'desktop' });
-    expect(scanDockerConfig(text)).toEqual({ sightings: [] });
+    const result = scanDockerConfig(text);
+    expect(result).toEqual({ sightings: [] });
+    expect(leaks(result, auth)).toBe(false);
   });
 
   it('skips registries that have a credential helper, matching URL and host forms', () => {

@@ -41,6 +41,7 @@ describe('scanGhHosts', () => {
   it('counts lines of CRLF files', () => {
     const result = scanGhHosts(`# gh\r\ngithub.com:\r\n  user: a\r\n  oauth_token: ${token}\r\n`);
     expect(result.sightings.map((s) => s.line)).toEqual([4]);
+    expect(leaks(result, token)).toBe(false);
   });
 
   it('returns an error marker for malformed YAML without throwing or leaking', () => {

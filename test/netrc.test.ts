@@ -38,7 +38,9 @@ describe('scanNetrc', () => {
   });
 
   it('skips macro bodies up to the blank line', () => {
-    expect(scanNetrc(`macdef x\npassword ${macroWord}\n`).sightings).toEqual([]);
+    const result = scanNetrc(`macdef x\npassword ${macroWord}\n`);
+    expect(result.sightings).toEqual([]);
+    expect(leaks(result, macroWord)).toBe(false);
   });
 
   it('does not throw on garbage', () => {

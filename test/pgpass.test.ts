@@ -14,14 +14,14 @@ describe('scanPgpass', () => {
       'localhost:5432:db:carol:',
       'too:few:fields',
       '',
-      `h\\:v6:5433:d:u:${part}:${part}`,
+      `h\\:v6:5433:d:u:${part}:ab`,
     ].join('\r\n');
     const result = scanPgpass(text);
     expect(result).toEqual({
       sightings: [
         { line: 2, kind: 'PostgreSQL password (plaintext)', hint: `…${first.slice(-2)}`, longLived: true, detail: 'host db.example.com, port 5432, database app' },
         { line: 3, kind: 'PostgreSQL password (plaintext)', hint: '…\\x', longLived: true, detail: 'host *, port *, database *' },
-        { line: 7, kind: 'PostgreSQL password (plaintext)', hint: `…${part.slice(-2)}`, longLived: true, detail: 'host h:v6, port 5433, database d' },
+        { line: 7, kind: 'PostgreSQL password (plaintext)', hint: '…ab', longLived: true, detail: 'host h:v6, port 5433, database d' },
       ],
     });
     for (const secret of [first, `${part}:${part}`, part]) expect(leaks(result, secret)).toBe(false);

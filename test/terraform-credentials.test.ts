@@ -51,7 +51,11 @@ describe('scanTerraformCredentials: .terraformrc', () => {
   });
 
   it('ignores a token outside a credentials block', () => {
-    expect(scanTerraformCredentials(`token = "${token}"\n`).sightings).toEqual([]);
+    for (const text of [`token = "${token}"\n`, `credentials "a.example.com" {\n}\ntoken = "${token}"\n`]) {
+      const result = scanTerraformCredentials(text);
+      expect(result.sightings).toEqual([]);
+      expect(leaks(result, token)).toBe(false);
+    }
   });
 
   it('does not throw on garbage', () => {
