@@ -15,5 +15,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'checks/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['test/support/build-once.ts'],
   },
 });
