@@ -1,0 +1,99 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BUILTIN_CHECKS } from '../checks/index.js';
+import { runCli } from './support/cli.js';
+import { reportSchemaErrors } from './support/report-schema.js';
+
+const ANSI = /\u001b\[/;
+
+describe('cowork-audit on this machine (live)', () => {
+  it('the default command scans with the recommended baseline and writes a valid JSON report', () => {
+    const run = runCli(['--format', 'json', '--output', '-', '--fail-on', 'none']);
+    expect(run.stderr).not.toMatch(/internal error|at .*\.mjs:\d+/);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { target: { kind: string }; baseline: { id: string }; results: unknown[] };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.target.kind).toBe('live');
+    expect(report.baseline.id).toBe('recommended');
+    expect(report.results).toHaveLength(BUILTIN_CHECKS.length);
+  });
+
+  it('prints a table with a score and the gate result, without colour when not on a terminal', () => {
+    const run = runCli([], { env: { NO_COLOR: '' } });
+    expect([0, 1]).toContain(run.code);
+    expect(run.stdout).toMatch(/Score \d+\/100/);
+    expect(run.stdout).toMatch(/Result: (PASS|FAIL)/);
+    expect(run.stdout).not.toMatch(ANSI);
+  });
+
+  it('--only narrows the scan and --skip removes checks', () => {
+    const only = JSON.parse(runCli(['--only', 'credentials.long-lived-keys', '--format', 'json', '--output', '-', '--fail-on', 'none']).stdout) as { results: { checkId: string }[] };
+    expect(only.results.map((result) => result.checkId)).toEqual(['credentials.long-lived-keys']);
+    const skip = JSON.parse(runCli(['--skip', 'credentials', '--format', 'json', '--output', '-']).stdout) as { results: unknown[] };
+    expect(skip.results).toEqual([]);
+  });
+});
+
+describe('usage errors exit 2 with a message and no stack trace', () => {
+  it.each([
+    [['--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['scan', '--fail-on', 'severe'], /Allowed choices are critical, high, medium, low, none/],
+    [['scan', '--format', 'sarif'], /--format sarif: not available in this version/],
+    [['scan', '--format', 'pdf'], /unknown format pdf/],
+    [['scan', '--only', 'nosuch'], /unknown check id or area: nosuch/],
+    [['scan', '--baseline', 'nosuch'], /baseline "nosuch" is neither a built-in baseline/],
+    [['scan', '--replay', 'fixtures/none'], /replay fixture .*endpoint\.yaml/],
+    [['checks', 'explain', 'credentials.nope'], /unknown check "credentials\.nope"/],
+    [['baseline', 'show', 'nosuch.yaml'], /nor a readable file/],
+  ])('%j', (args, message) => {
+    const run = runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('checks and baseline commands', () => {
+  it('checks list names every check; --json gives the metadata', () => {
+    const run = runCli(['checks', 'list']);
+    expect(run.code).toBe(0);
+    for (const check of BUILTIN_CHECKS) expect(run.stdout).toContain(check.meta.id);
+    const json = JSON.parse(runCli(['checks', 'list', '--json']).stdout) as { id: string; source: string }[];
+    expect(json.map((item) => item.id)).toEqual(BUILTIN_CHECKS.map((check) => check.meta.id));
+    expect(json.every((item) => item.source === 'built-in')).toBe(true);
+  });
+
+  it('checks explain prints rationale, params with defaults and references', () => {
+    const run = runCli(['checks', 'explain', 'credentials.agent-user-access']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('agentUser (string, default "")');
+    expect(run.stdout).toMatch(/Why\n {2}Running an agent/);
+    expect(run.stdout).toContain('References');
+  });
+
+  it('baseline list and show give the effective baseline after extends', () => {
+    expect(runCli(['baseline', 'list']).stdout).toMatch(/recommended .*\nstrict /);
+    const shown = parse(runCli(['baseline', 'show', 'strict']).stdout) as { id: string; checks: Record<string, { severity: string; params: Record<string, unknown> }> };
+    expect(shown.id).toBe('strict');
+    expect(shown.checks['credentials.file-permissions']?.severity).toBe('critical');
+    expect(shown.checks['credentials.agent-user-access']?.params).toEqual({ agentUser: '' });
+  });
+
+  it('baseline validate accepts a good file and rejects a bad one with file:line:column and key path', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cowork-cli-'));
+    const good = path.join(dir, 'good.yaml');
+    writeFileSync(good, 'id: good\nextends: recommended\nparams:\n  agentUser: claude\n');
+    const ok = runCli(['baseline', 'validate', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('valid baseline "good"');
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'id: bad\nchecks:\n  credentials.file-permissions:\n    severity: urgent\n');
+    const failed = runCli(['baseline', 'validate', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain(`${bad}:4:5: checks.credentials.file-permissions.severity: expected one of critical, high, medium, low, info`);
+    expect(readFileSync(bad, 'utf8')).toContain('urgent');
+  });
+});
