@@ -47,6 +47,7 @@ describe('usage errors exit 2 with a message and no stack trace', () => {
     [['scan', '--baseline', 'nosuch'], /baseline "nosuch" is neither a built-in baseline/],
     [['scan', '--replay', 'fixtures/none'], /replay fixture .*endpoint\.yaml/],
     [['checks', 'explain', 'credentials.nope'], /unknown check "credentials\.nope"/],
+    [['scan', '--user', 'no-such-user-xyz'], /--user no-such-user-xyz: no such account on this machine/],
     [['baseline', 'show', 'nosuch.yaml'], /nor a readable file/],
   ])('%j', (args, message) => {
     const run = runCli(args);

@@ -26,7 +26,9 @@ export const targetUsers = defineCollector<TargetUsers>({
   async collect({ host, user }) {
     const [accounts, groups] = await Promise.all([host.users(), host.groups()]);
     if (user) {
-      const selected = accounts.find((account) => account.name === user);
+      // Directory-service users (LDAP, AD) are missing from /etc/passwd but are the current user.
+      const current = await host.currentUser();
+      const selected = accounts.find((account) => account.name === user) ?? (current?.name === user ? current : undefined);
       if (!selected) throw new Error(`user "${user}" (--user) is not an account on this target`);
       return { audited: [selected], accounts, groups, scope: `--user ${user}` };
     }

@@ -10,6 +10,7 @@ import { runChecks } from '../engine/runner.js';
 import { meetsThreshold, type FailOn } from '../engine/severity.js';
 import type { Host } from '../host/host.js';
 import { buildReport, type AuditReport } from '../report/report-model.js';
+import { UsageError } from '../util/usage-error.js';
 
 export interface ScanOptions {
   host: Host;
@@ -28,6 +29,11 @@ export async function scan(options: ScanOptions): Promise<AuditReport> {
   const registry = options.checks ?? BUILTIN_CHECKS;
   const baseline = typeof options.baseline === 'string' ? loadBaseline(options.baseline, registry) : options.baseline;
   const planned = planChecks(registry, baseline, options.selection);
+  const known = async (name: string) =>
+    (await options.host.users()).some((account) => account.name === name) || (await options.host.currentUser())?.name === name;
+  if (options.user && !(await known(options.user))) {
+    throw new UsageError(`--user ${options.user}: no such account on this ${options.host.kind === 'live' ? 'machine' : 'target'}`);
+  }
   const started = options.now ?? new Date();
   const clock = performance.now();
   const store = new FactStore(options.host, { ...(options.user ? { user: options.user } : {}), ...(options.collectorTimeoutMs ? { timeoutMs: options.collectorTimeoutMs } : {}) });
