@@ -52,7 +52,7 @@ export default defineScenarios('credentials.file-permissions', [
         { path: '/home/alice/.aws/credentials', message: /mode 0644.*want 0600/, actions: ['chmod'] },
         { path: '/home/alice/.ssh/deploy_key', message: 'owned by uid 0, not alice', actions: ['chown'] },
         { path: '/home/alice/.ssh/authorized_keys', message: /mode 0664.*others must not be able to write/, actions: ['chmod'] },
-        { path: '/home/alice/.docker/config.json', message: 'ACL grants user 1001 read', actions: ['remove-acl-entry'] },
+        { path: '/home/alice/.docker/config.json', message: 'ACL grants user claude (1001) read', actions: ['remove-acl-entry'] },
       ],
     },
   },

@@ -1,4 +1,5 @@
 import { credentialPaths, type CredentialPath } from '../../src/collectors/credential-paths.js';
+import { targetUsers, type TargetUsers } from '../../src/collectors/target-users.js';
 import type { Grant } from '../../src/credentials/access.js';
 import { aclGrants, removeGrantAction, tightenedMode } from '../../src/credentials/tighten.js';
 import { defineCheck, type Finding } from '../../src/engine/check.js';
@@ -28,9 +29,10 @@ export default defineCheck({
   params: {
     allowGroupRead: boolean('Accept group read on credential files (only where every user has a private primary group).', false),
   },
-  uses: [credentialPaths],
+  uses: [credentialPaths, targetUsers],
   evaluate(facts, params) {
     const { found, searched } = facts.get(credentialPaths);
+    const names = nameResolver(facts.get(targetUsers));
     const findings: Finding[] = [];
     const notes = new Set<string>();
     for (const entry of found) {
@@ -39,7 +41,7 @@ export default defineCheck({
         continue;
       }
       if (entry.acl?.kind === 'unavailable') notes.add(`ACLs not inspected: ${entry.acl.reason}`);
-      findings.push(...judge(entry, params.allowGroupRead));
+      findings.push(...judge(entry, params.allowGroupRead, names));
     }
     const detail = notes.size ? `; ${[...notes].slice(0, 3).join('; ')}` : '';
     if (findings.length > 0) {
@@ -54,7 +56,7 @@ export default defineCheck({
   },
 });
 
-function judge(entry: CredentialPath, allowGroupRead: boolean): Finding[] {
+function judge(entry: CredentialPath, allowGroupRead: boolean, names: (who: string) => string): Finding[] {
   const info = entry.info;
   if (!info) return [];
   const subject = entry.user.name;
@@ -89,7 +91,7 @@ function judge(entry: CredentialPath, allowGroupRead: boolean): Finding[] {
 
   for (const grant of aclGrants(entry)) {
     const action = removeGrantAction(entry.path, grant);
-    findings.push({ message: `${what}: ${grantText(grant)}`, location, subject, actions: action ? [action] : [] });
+    findings.push({ message: `${what}: ${grantText(grant, names)}`, location, subject, actions: action ? [action] : [] });
   }
   return findings;
 }
@@ -97,8 +99,19 @@ function judge(entry: CredentialPath, allowGroupRead: boolean): Finding[] {
 // Windows files normally belong to the user, but SYSTEM or Administrators owning them is no exposure.
 const ADMIN_OWNERS = new Set(['S-1-5-18', 'S-1-5-32-544']);
 
-function grantText(grant: Grant): string {
+function grantText(grant: Grant, names: (who: string) => string): string {
   const rights = [grant.read && 'read', grant.write && 'write', grant.execute && 'execute'].filter(Boolean).join('/');
-  if (grant.via === 'default-acl') return `default ACL gives ${grant.who} ${rights} on everything created inside`;
-  return `ACL grants ${grant.who} ${rights}`;
+  if (grant.via === 'default-acl') return `default ACL gives ${names(grant.who)} ${rights} on everything created inside`;
+  return `ACL grants ${names(grant.who)} ${rights}`;
+}
+
+/** `user 1001` becomes `user claude (1001)`: getfacl -n records ids, people read names. */
+function nameResolver(users: TargetUsers): (who: string) => string {
+  return (who) => {
+    const match = /^(user|group) (\d+)$/.exec(who);
+    if (!match) return who;
+    const id = Number(match[2]);
+    const name = match[1] === 'user' ? users.accounts.find((account) => account.uid === id)?.name : users.groups.find((group) => group.gid === id)?.name;
+    return name ? `${match[1]} ${name} (${id})` : who;
+  };
 }

@@ -32,6 +32,8 @@ export interface CredentialPath extends PathNode {
   source: string;
   /** lstat of the path when it is a symlink (info is then the target's). */
   link?: FileInfo;
+  /** Where a linked path resolves to. */
+  realPath?: string;
   /** The folders above it, from the root down, for reachability. */
   ancestors: PathNode[];
 }
@@ -72,8 +74,15 @@ export const credentialPaths = defineCollector<CredentialPaths>({
         const node = await nodes.get(candidate.path);
         if (!node.info && !node.error) return;
         const link = await host.lstat(candidate.path).catch(() => undefined);
-        const ancestors = await Promise.all(ancestorsOf(paths, candidate.path).map((path) => nodes.get(path)));
-        found.push({ ...candidate, ...node, ...(link?.type === 'symlink' ? { link } : {}), ancestors });
+        // Who can open a linked credential depends on the folders above the file it resolves to.
+        const real = (await host.realPath(candidate.path).catch(() => undefined)) ?? candidate.path;
+        const ancestors = await Promise.all(ancestorsOf(paths, real).map((path) => nodes.get(path)));
+        found.push({
+          ...candidate,
+          ...node,
+          ...(link?.type === 'symlink' ? { link, realPath: real } : {}),
+          ancestors,
+        });
       }),
     );
     found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

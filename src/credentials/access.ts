@@ -60,7 +60,7 @@ export function principalFor(account: Account, groups: readonly Group[]): Princi
 
 /** Access of anyone but the owner: group and other mode bits, and every named ACL entry (masked). */
 export function grantsToOthers(info: FileInfo, acl: AclEvidence | undefined, ownerSid?: string): Grant[] {
-  if (acl?.kind === 'windows') return windowsBroadGrants(acl.entries, ownerSid);
+  if (acl?.kind === 'windows') return windowsGrants(acl.entries, ownerSid);
   const grants: Grant[] = [];
   const group = modeBits(info.mode, 3);
   const other = modeBits(info.mode, 0);
@@ -96,9 +96,12 @@ export function grantsToOthers(info: FileInfo, acl: AclEvidence | undefined, own
   return grants;
 }
 
-function windowsBroadGrants(entries: readonly WindowsAce[], ownerSid?: string): Grant[] {
+// Principals that hold every file on a Windows machine anyway: a grant to them exposes nothing.
+const TRUSTED_WINDOWS_SIDS = new Set(['S-1-5-18' /* SYSTEM */, 'S-1-5-32-544' /* Administrators */, 'S-1-3-0' /* CREATOR OWNER */, 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464' /* TrustedInstaller */]);
+
+function windowsGrants(entries: readonly WindowsAce[], ownerSid?: string): Grant[] {
   return entries
-    .filter((ace) => ace.allow && (ace.read || ace.write) && ace.sid !== ownerSid && ace.sid in BROAD_WINDOWS_SIDS)
+    .filter((ace) => ace.allow && (ace.read || ace.write) && ace.sid !== ownerSid && !TRUSTED_WINDOWS_SIDS.has(ace.sid))
     .map((ace) => ({
       who: ace.principal || BROAD_WINDOWS_SIDS[ace.sid] || ace.sid,
       via: 'acl' as const,

@@ -25,7 +25,10 @@ export function removeGrantAction(path: string, grant: Grant): RemediationAction
     return { kind: 'remove-acl-entry', path, entry: { platform: 'posix', tag: posix.tag, qualifier: posix.qualifier ?? '', isDefault: posix.isDefault } };
   }
   if (grant.darwinEntry) return { kind: 'remove-acl-entry', path, entry: { platform: 'darwin', entry: grant.darwinEntry.text } };
-  if (grant.windowsAce) return { kind: 'remove-acl-entry', path, entry: { platform: 'windows', sid: grant.windowsAce.sid, principal: grant.windowsAce.principal } };
+  if (grant.windowsAce) {
+    const { sid, principal, inherited } = grant.windowsAce;
+    return { kind: 'remove-acl-entry', path, entry: { platform: 'windows', sid, principal, inherited } };
+  }
   return undefined;
 }
 

@@ -2,7 +2,8 @@
 
 export type PosixAclTarget = { platform: 'posix'; tag: 'user' | 'group'; qualifier: string; isDefault: boolean };
 export type DarwinAclTarget = { platform: 'darwin'; entry: string };
-export type WindowsAclTarget = { platform: 'windows'; sid: string; principal: string };
+/** inherited: the entry comes from a parent folder; removing it means breaking inheritance first. */
+export type WindowsAclTarget = { platform: 'windows'; sid: string; principal: string; inherited: boolean };
 
 export type RemediationAction =
   | { kind: 'chmod'; path: string; mode: string }

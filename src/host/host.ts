@@ -127,6 +127,8 @@ export interface Host {
   lstat(path: string): Promise<FileInfo | undefined>;
   /** Metadata after following links (never out of an image); undefined when absent or dangling. */
   stat(path: string): Promise<FileInfo | undefined>;
+  /** The path with every link resolved (inside the image for root hosts); undefined when absent. */
+  realPath(path: string): Promise<string | undefined>;
   /** File bytes, at most maxBytes (default 4 MiB); undefined when absent. */
   readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
   /** Entry names of a directory; undefined when absent or not a directory. */

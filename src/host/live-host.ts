@@ -1,7 +1,7 @@
-import { readFile as readFileFs } from 'node:fs/promises';
+import { readFile as readFileFs, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import { parseGroup, parsePasswd } from './accounts.js';
-import { listDirectory, readRegularFile, statPath } from './fs-evidence.js';
+import { accessError, listDirectory, readRegularFile, statPath } from './fs-evidence.js';
 import {
   DEFAULT_MAX_READ_BYTES,
   type Account,
@@ -40,6 +40,14 @@ export class LiveHost implements Host {
 
   stat(path: string): Promise<FileInfo | undefined> {
     return statPath(path, path, true);
+  }
+
+  async realPath(path: string): Promise<string | undefined> {
+    try {
+      return await realpath(path);
+    } catch (error) {
+      return accessError(path, error);
+    }
   }
 
   readFile(path: string, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<Buffer | undefined> {

@@ -189,6 +189,13 @@ export class ReplayHost implements Host {
     return this.toInfo(target, entry);
   }
 
+  async realPath(target: string): Promise<string | undefined> {
+    const resolved = this.resolve(target, true);
+    const entry = this.lookup(resolved);
+    this.failIfRecorded(target, entry);
+    return entry && entry.type !== 'symlink' ? entry.path : undefined;
+  }
+
   async readFile(target: string, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<Buffer | undefined> {
     const entry = this.lookup(this.resolve(target, true));
     this.failIfRecorded(target, entry);

@@ -132,6 +132,13 @@ export class RootHost implements Host {
     return info?.type === 'symlink' ? undefined : info;
   }
 
+  async realPath(targetPath: string): Promise<string | undefined> {
+    const { real, inside } = await this.resolve(targetPath, true);
+    const info = await statPath(real, targetPath, false);
+    if (!info || info.type === 'symlink') return undefined;
+    return this.platform === 'win32' ? `C:${inside.replace(/\//g, '\\')}` : inside;
+  }
+
   async readFile(targetPath: string, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<Buffer | undefined> {
     const { real } = await this.resolve(targetPath, true);
     return readRegularFile(real, targetPath, maxBytes, true);
