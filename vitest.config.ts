@@ -3,10 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [
     {
-      // Same as esbuild's text loader in scripts/build.mjs: built-in baselines are bundled as text.
+      // Same as esbuild's text loader in scripts/build.mjs: built-in baselines and script templates are bundled as text.
       name: 'yaml-as-text',
       transform(code, id) {
-        if (id.endsWith('.yaml')) return { code: `export default ${JSON.stringify(code)};`, map: null };
+        if (id.endsWith('.yaml') || id.endsWith('.sh') || id.endsWith('.ps1')) return { code: `export default ${JSON.stringify(code)};`, map: null };
         return undefined;
       },
     },

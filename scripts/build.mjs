@@ -11,7 +11,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  loader: { '.yaml': 'text' },
+  loader: { '.yaml': 'text', '.sh': 'text', '.ps1': 'text' },
   // jsonc-parser's UMD entry requires files by relative path; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
   // Some CommonJS dependencies call require(); give the ESM bundle one.

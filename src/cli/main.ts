@@ -4,6 +4,7 @@ import { UsageError } from '../util/usage-error.js';
 import { scrubSecrets } from '../secrets/scrub.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { registerChecksCommands } from './checks-command.js';
+import { registerRemediateCommand } from './remediate-command.js';
 import { registerScanCommand } from './scan-command.js';
 
 export interface Io {
@@ -26,6 +27,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerScanCommand(program, io, setExitCode);
   registerChecksCommands(program, io);
   registerBaselineCommands(program, io);
+  registerRemediateCommand(program, io);
   return program;
 }
 

@@ -1,5 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeBashScript } from '../remediate/bash-writer.js';
+import { writePowerShellScript } from '../remediate/powershell-writer.js';
 import type { AuditReport } from './report-model.js';
 
 export const FILE_FORMATS = ['json'] as const;
@@ -13,17 +15,34 @@ export function renderJson(report: AuditReport): string {
 
 const RENDERERS: Record<FileFormat, (report: AuditReport) => string> = { json: renderJson };
 
-/** Writes each report into the output folder (and nowhere else), atomically: a reader never sees half a file. */
+function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/**
+ * Writes each report, and the remediation scripts beside them, into the output folder and nowhere
+ * else, atomically: a reader never sees half a file.
+ */
 export function writeReports(report: AuditReport, formats: readonly FileFormat[], outputDir: string): string[] {
   if (formats.length === 0) return [];
   mkdirSync(outputDir, { recursive: true });
-  return formats.map((format) => {
+  const written = formats.map((format) => {
     const file = path.join(outputDir, FILE_NAMES[format]);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, RENDERERS[format](report), { mode: 0o600 });
-    renameSync(temporary, file);
+    writeAtomically(file, RENDERERS[format](report));
     return file;
   });
+  const scripts: [string, string][] = [
+    ['remediate.sh', writeBashScript(report)],
+    ['remediate.ps1', writePowerShellScript(report)],
+  ];
+  for (const [name, text] of scripts) {
+    const file = path.join(outputDir, name);
+    writeAtomically(file, text);
+    written.push(file);
+  }
+  return written;
 }
 
 export function renderFormat(report: AuditReport, format: FileFormat): string {

@@ -3,3 +3,13 @@ declare module '*.yaml' {
   const text: string;
   export default text;
 }
+
+// Fixed parts of the remediation scripts, kept as real scripts so shellcheck can read them.
+declare module '*.sh' {
+  const text: string;
+  export default text;
+}
+declare module '*.ps1' {
+  const text: string;
+  export default text;
+}

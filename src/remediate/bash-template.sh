@@ -1,0 +1,185 @@
+# The fixed part of every bash remediation script written by cowork-audit (src/remediate/bash-writer.ts).
+# Generated step lines replace the STEPS marker and only call the functions below with single-quoted
+# arguments. Dry run unless --apply; every step reads the current state before it changes anything.
+# TARGET_KIND and REPORT_HOST are set by the generated header.
+set -euo pipefail
+umask 077
+
+APPLY=0
+FORCE=0
+ROOT=''
+ROLLBACK=''
+
+usage() {
+  cat <<'USAGE'
+Usage: remediate.sh [--apply] [--root DIR] [--rollback FILE] [--force]
+
+  (no option)      dry run: print what would change, change nothing
+  --apply          make the changes; a rollback script is written first
+  --root DIR       fix an offline image mounted at DIR (required for reports of --root scans)
+  --rollback FILE  where to write the rollback script (default ./cowork-audit-rollback-<time>.sh)
+  --force          run on a host other than the one the report was made on
+USAGE
+}
+
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --apply) APPLY=1 ;;
+    --force) FORCE=1 ;;
+    --root) [ "$#" -ge 2 ] || { echo "--root needs a folder" >&2; exit 2; }; ROOT=$2; shift ;;
+    --rollback) [ "$#" -ge 2 ] || { echo "--rollback needs a file" >&2; exit 2; }; ROLLBACK=$2; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+CHANGES=0
+REFUSED=0
+say() { printf '%s\n' "$*"; }
+note() { printf '  %s\n' "$*"; }
+refuse() { REFUSED=$((REFUSED + 1)); printf '  REFUSED: %s\n' "$*" >&2; }
+
+ROOT_REAL=''
+if [ "$TARGET_KIND" = root ] || [ "$TARGET_KIND" = repo ]; then
+  [ -n "$ROOT" ] || { echo "this report is of an offline $TARGET_KIND: pass --root DIR (its folder)" >&2; exit 2; }
+fi
+if [ -n "$ROOT" ]; then
+  ROOT_REAL=$(cd -P -- "$ROOT" 2>/dev/null && pwd -P) || { echo "--root: no such folder: $ROOT" >&2; exit 2; }
+  [ "$ROOT_REAL" != / ] || { echo "--root /: run without --root to fix this machine" >&2; exit 2; }
+elif [ "$FORCE" != 1 ] && [ -n "$REPORT_HOST" ] && [ "$(hostname)" != "$REPORT_HOST" ]; then
+  echo "this report was made on $REPORT_HOST, not $(hostname): refusing (use --force to override)" >&2
+  exit 2
+fi
+
+if [ "$APPLY" = 1 ]; then
+  [ -n "$ROLLBACK" ] || ROLLBACK="./cowork-audit-rollback-$(date -u +%Y%m%dT%H%M%SZ).sh"
+  printf '#!/usr/bin/env bash\n# Rollback written by a cowork-audit remediation script: restores what it changed.\nset -u\n' > "$ROLLBACK"
+  chmod 700 "$ROLLBACK"
+  say "mode: apply (rollback script: $ROLLBACK)"
+else
+  say "mode: dry run (nothing is changed; pass --apply to change)"
+fi
+
+# rollback CMD ARGS...: appends one command, every word quoted, to the rollback script.
+rollback() {
+  [ "$APPLY" = 1 ] || return 0
+  local line
+  printf -v line '%q ' "$@"
+  printf '%s\n' "$line" >> "$ROLLBACK"
+}
+
+# locate PATH: sets TARGET to where PATH is on this machine. Under --root the path is confined to the
+# image: a final symlink or a folder that leads out of it is refused, never followed.
+locate() {
+  local path=$1 full dir base real
+  full="$ROOT$path"
+  TARGET=$full
+  [ -n "$ROOT" ] || return 0
+  if [ -L "$full" ]; then refuse "$path is a symbolic link inside the image; fix what it points to by hand"; return 1; fi
+  dir=${full%/*}
+  base=${full##*/}
+  real=$(cd -P -- "$dir" 2>/dev/null && pwd -P && printf x) || { note "skip: $path: its folder does not exist"; return 1; }
+  real=${real%x}
+  real=${real%$'\n'}
+  case "$real/" in
+    "$ROOT_REAL"/*) TARGET="$real/$base" ;;
+    *) refuse "$path resolves outside the image ($real)"; return 1 ;;
+  esac
+}
+
+exists() { [ -e "$TARGET" ] || [ -L "$TARGET" ]; }
+
+mode_of() { stat -c '%a' -- "$1" 2>/dev/null || stat -f '%Lp' -- "$1"; }
+owner_of() { stat -c '%u:%g' -- "$1" 2>/dev/null || stat -f '%u:%g' -- "$1"; }
+
+# uid_of NAME: the account's uid in the image (--root) or on this machine.
+uid_of() {
+  if [ -n "$ROOT" ]; then
+    awk -F: -v name="$1" '$1 == name { print $3; exit }' "$ROOT_REAL/etc/passwd" 2>/dev/null
+  else
+    id -u -- "$1" 2>/dev/null
+  fi
+}
+
+fix_mode() {
+  local path=$1 mode=$2 current
+  locate "$path" || return 0
+  exists || { note "skip: $path no longer exists"; return 0; }
+  current=$(mode_of "$TARGET")
+  if [ "$((8#$current))" -eq "$((8#$mode))" ]; then note "ok: $path is already $mode"; return 0; fi
+  CHANGES=$((CHANGES + 1))
+  say "chmod $path: $current -> $mode"
+  [ "$APPLY" = 1 ] || return 0
+  rollback chmod -- "$current" "$TARGET"
+  chmod -- "$mode" "$TARGET"
+  note "now $(mode_of "$TARGET")"
+}
+
+fix_owner() {
+  local path=$1 user=$2 uid current
+  locate "$path" || return 0
+  exists || { note "skip: $path no longer exists"; return 0; }
+  uid=$(uid_of "$user") || true
+  [ -n "$uid" ] || { refuse "$path: no account named $user"; return 0; }
+  current=$(owner_of "$TARGET")
+  if [ "${current%%:*}" = "$uid" ]; then note "ok: $path already belongs to $user"; return 0; fi
+  CHANGES=$((CHANGES + 1))
+  say "chown $path: uid ${current%%:*} -> $user ($uid)"
+  [ "$APPLY" = 1 ] || return 0
+  rollback chown -- "$current" "$TARGET"
+  chown -- "$uid" "$TARGET"
+  note "now $(owner_of "$TARGET")"
+}
+
+# remove_posix_acl PATH TAG QUALIFIER DEFAULT: drops one named entry (u:1001, g:50), access or default ACL.
+remove_posix_acl() {
+  local path=$1 tag=$2 qualifier=$3 scope=$4 prefix='' short entry
+  command -v setfacl >/dev/null 2>&1 || { refuse "$path: setfacl is not installed (package acl)"; return 0; }
+  locate "$path" || return 0
+  exists || { note "skip: $path no longer exists"; return 0; }
+  [ "$scope" = default ] && prefix='default:'
+  short=${tag:0:1}
+  entry=$(getfacl -n --absolute-names -- "$TARGET" 2>/dev/null | awk -F: -v want="$prefix$tag:$qualifier:" 'index($0, want) == 1 { split(substr($0, length(want) + 1), p, /[ \t#]/); print p[1]; exit }')
+  if [ -z "$entry" ]; then note "ok: $path has no ${prefix}$tag:$qualifier entry"; return 0; fi
+  CHANGES=$((CHANGES + 1))
+  say "setfacl $path: remove ${prefix}$tag:$qualifier ($entry)"
+  [ "$APPLY" = 1 ] || return 0
+  if [ "$scope" = default ]; then
+    rollback setfacl -d -m "$short:$qualifier:$entry" -- "$TARGET"
+    setfacl -d -x "$short:$qualifier" -- "$TARGET"
+  else
+    rollback setfacl -m "$short:$qualifier:$entry" -- "$TARGET"
+    setfacl -x "$short:$qualifier" -- "$TARGET"
+  fi
+}
+
+# remove_darwin_acl PATH ENTRY: removes one macOS ACL entry (text as ls -le prints it).
+remove_darwin_acl() {
+  local path=$1 entry=$2
+  [ "$(uname -s)" = Darwin ] || { refuse "$path: macOS ACL entries can only be removed on macOS"; return 0; }
+  locate "$path" || return 0
+  exists || { note "skip: $path no longer exists"; return 0; }
+  # ls -le is the only place macOS shows ACL entries, and the name is passed with --, so ls | grep is safe.
+  # shellcheck disable=SC2010
+  if ! ls -led -- "$TARGET" | grep -qF -- "$entry"; then note "ok: $path has no entry $entry"; return 0; fi
+  CHANGES=$((CHANGES + 1))
+  say "chmod -a $path: remove $entry"
+  [ "$APPLY" = 1 ] || return 0
+  rollback chmod +a "$entry" "$TARGET"
+  chmod -a "$entry" "$TARGET"
+}
+
+manual() {
+  say "MANUAL ($1): $2"
+  [ -z "${3:-}" ] || note "see $3"
+}
+
+# @STEPS@
+
+if [ "$APPLY" = 1 ]; then
+  say "done: $CHANGES change(s) made, $REFUSED refused; undo with: bash $ROLLBACK"
+else
+  say "dry run: $CHANGES change(s) would be made, $REFUSED refused"
+fi
+[ "$REFUSED" -eq 0 ] || exit 3

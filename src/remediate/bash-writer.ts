@@ -1,0 +1,51 @@
+import type { RemediationAction } from '../engine/remediation.js';
+import type { AuditReport } from '../report/report-model.js';
+import { planSteps, type Step } from './plan-steps.js';
+import { bashQuote as q, commentText } from './quote.js';
+import TEMPLATE from './bash-template.sh';
+
+const MARKER = '# @STEPS@\n';
+
+function stepLine(step: Step): string {
+  const action: RemediationAction = step.action;
+  switch (action.kind) {
+    case 'chmod':
+      return `fix_mode ${q(action.path)} ${q(action.mode)}`;
+    case 'chown':
+      return `fix_owner ${q(action.path)} ${q(action.user)}`;
+    case 'remove-acl-entry': {
+      const entry = action.entry;
+      if (entry.platform === 'posix') return `remove_posix_acl ${q(action.path)} ${q(entry.tag)} ${q(entry.qualifier)} ${q(entry.isDefault ? 'default' : 'access')}`;
+      if (entry.platform === 'darwin') return `remove_darwin_acl ${q(action.path)} ${q(darwinEntryText(entry.entry))}`;
+      return `manual ${q(step.checkId)} ${q(`remove the Windows ACL entry for ${entry.principal} (${entry.sid}) from ${action.path} (use remediate.ps1)`)}`;
+    }
+    case 'remove-group-member':
+      return `manual ${q(step.checkId)} ${q(`remove ${action.user} from group ${action.group}`)}`;
+    case 'manual':
+      return `manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
+  }
+}
+
+/** ` 0: group:everyone inherited allow read` -> `group:everyone allow read`, the form chmod -a takes. */
+export function darwinEntryText(recorded: string): string {
+  return recorded.replace(/^\s*\d+:\s*/, '').replace(/\binherited\s+/, '').trim();
+}
+
+/** A bash script that fixes what the report found, from its structured actions only. */
+export function writeBashScript(report: AuditReport): string {
+  const steps = planSteps(report);
+  const t = report.target;
+  const header = [
+    '#!/usr/bin/env bash',
+    '# Values are single-quoted on purpose: nothing in them may expand.',
+    '# shellcheck disable=SC2016',
+    `# cowork-audit ${commentText(report.tool.version)} remediation for ${commentText(t.kind)} target ${commentText(t.hostname ?? t.path ?? '')}`,
+    `# report of ${commentText(report.startedAt)}, baseline ${commentText(report.baseline.id)} (${commentText(report.baseline.sha256.slice(0, 12))})`,
+    '# Generated from the report\'s structured actions; every value is single-quoted. Review before --apply.',
+    `TARGET_KIND=${q(t.kind)}`,
+    `REPORT_HOST=${q(t.kind === 'live' || t.kind === 'replay' ? (t.hostname ?? '') : '')}`,
+  ];
+  const body = steps.length ? steps.map(stepLine) : [`say 'nothing to fix: no failing check carries an action'`];
+  const [before, after] = TEMPLATE.split(MARKER) as [string, string];
+  return `${header.join('\n')}\n${before}${body.join('\n')}\n${after}`;
+}

@@ -1,0 +1,32 @@
+import type { RemediationAction } from '../engine/remediation.js';
+import type { AuditReport } from '../report/report-model.js';
+
+export interface Step {
+  checkId: string;
+  action: RemediationAction;
+}
+
+// Order matters: ACL entries first, then owner, then mode (chown may clear setuid/setgid bits).
+const ORDER: Record<RemediationAction['kind'], number> = { 'remove-acl-entry': 0, 'remove-group-member': 1, chown: 2, chmod: 3, manual: 4 };
+
+/** The actions of failing, unwaived findings, each once, in a safe order. */
+export function planSteps(report: AuditReport): Step[] {
+  const seen = new Set<string>();
+  const steps: Step[] = [];
+  for (const result of report.results) {
+    if (result.status !== 'fail') continue;
+    for (const finding of result.findings) {
+      if (finding.waived) continue;
+      for (const action of finding.actions ?? []) {
+        const key = JSON.stringify(action);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        steps.push({ checkId: result.checkId, action });
+      }
+    }
+  }
+  return steps
+    .map((step, index) => ({ step, index }))
+    .sort((a, b) => ORDER[a.step.action.kind] - ORDER[b.step.action.kind] || a.index - b.index)
+    .map(({ step }) => step);
+}

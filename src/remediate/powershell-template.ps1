@@ -1,0 +1,92 @@
+# The fixed part of every PowerShell remediation script written by cowork-audit
+# (src/remediate/powershell-writer.ts). Generated step lines replace the STEPS marker and only call the
+# functions below with single-quoted (verbatim) arguments. Dry run unless -Apply; every step reads the
+# current state before it changes anything. $TargetKind and $ReportHost are set by the generated header.
+Set-StrictMode -Version 3
+$ErrorActionPreference = 'Stop'
+
+$script:Changes = 0
+$script:Refused = 0
+
+function Write-Note([string]$Text) { Write-Output "  $Text" }
+function Write-Refusal([string]$Text) { $script:Refused++; Write-Warning "REFUSED: $Text" }
+function ConvertTo-Literal([string]$Value) { "'" + $Value.Replace("'", "''") + "'" }
+
+if ($TargetKind -eq 'root' -or $TargetKind -eq 'repo') {
+  Write-Error "this report is of an offline $TargetKind; fix it with remediate.sh --root DIR"
+  exit 2
+}
+if (-not $Force -and $ReportHost -and ($env:COMPUTERNAME -ne $ReportHost)) {
+  Write-Error "this report was made on $ReportHost, not $($env:COMPUTERNAME): refusing (use -Force to override)"
+  exit 2
+}
+
+if ($Apply) {
+  if (-not $Rollback) { $Rollback = Join-Path (Get-Location) ("cowork-audit-rollback-{0}.ps1" -f (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')) }
+  Set-Content -LiteralPath $Rollback -Encoding UTF8 -Value @(
+    '# Rollback written by a cowork-audit remediation script: restores the security descriptors it changed.',
+    'function Restore-Sddl([string]$Path, [string]$Sddl) { $a = Get-Acl -LiteralPath $Path; $a.SetSecurityDescriptorSddlForm($Sddl); Set-Acl -LiteralPath $Path -AclObject $a }'
+  )
+  Write-Output "mode: apply (rollback script: $Rollback)"
+} else {
+  Write-Output 'mode: dry run (nothing is changed; pass -Apply to change)'
+}
+
+function Save-Rollback([string]$Path, [string]$Sddl) {
+  if ($Apply) { Add-Content -LiteralPath $Rollback -Encoding UTF8 -Value ('Restore-Sddl ' + (ConvertTo-Literal $Path) + ' ' + (ConvertTo-Literal $Sddl)) }
+}
+
+# Removes the Allow entries of one SID; an inherited entry is first turned into an explicit copy
+# (inheritance protected) so that it can be removed from this path alone.
+function Remove-AclEntry([string]$Path, [string]$Sid, [string]$Principal) {
+  if (-not (Test-Path -LiteralPath $Path)) { Write-Note "skip: $Path no longer exists"; return }
+  $acl = Get-Acl -LiteralPath $Path
+  $identity = New-Object System.Security.Principal.SecurityIdentifier($Sid)
+  $rules = @($acl.GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]) |
+    Where-Object { $_.IdentityReference -eq $identity -and $_.AccessControlType -eq 'Allow' })
+  if ($rules.Count -eq 0) { Write-Note "ok: $Path grants $Principal nothing"; return }
+  $script:Changes++
+  Write-Output "remove ACL entry $Principal ($Sid) from $Path"
+  if (-not $Apply) { return }
+  Save-Rollback $Path $acl.Sddl
+  if (@($rules | Where-Object { $_.IsInherited }).Count -gt 0) {
+    $acl.SetAccessRuleProtection($true, $true)
+    Set-Acl -LiteralPath $Path -AclObject $acl
+    $acl = Get-Acl -LiteralPath $Path
+  }
+  foreach ($rule in @($acl.GetAccessRules($true, $false, [System.Security.Principal.SecurityIdentifier]) |
+      Where-Object { $_.IdentityReference -eq $identity -and $_.AccessControlType -eq 'Allow' })) {
+    [void]$acl.RemoveAccessRuleSpecific($rule)
+  }
+  Set-Acl -LiteralPath $Path -AclObject $acl
+  Write-Note ('now: ' + (Get-Acl -LiteralPath $Path).AccessToString.Replace("`n", '; '))
+}
+
+function Set-FileOwner([string]$Path, [string]$User) {
+  if (-not (Test-Path -LiteralPath $Path)) { Write-Note "skip: $Path no longer exists"; return }
+  $acl = Get-Acl -LiteralPath $Path
+  $wanted = New-Object System.Security.Principal.NTAccount($User)
+  try { $wantedSid = $wanted.Translate([System.Security.Principal.SecurityIdentifier]) } catch { Write-Refusal "${Path}: no account named $User"; return }
+  $current = $acl.GetOwner([System.Security.Principal.SecurityIdentifier])
+  if ($current -eq $wantedSid) { Write-Note "ok: $Path already belongs to $User"; return }
+  $script:Changes++
+  Write-Output "owner of ${Path}: $($acl.Owner) -> $User"
+  if (-not $Apply) { return }
+  Save-Rollback $Path $acl.Sddl
+  $acl.SetOwner($wanted)
+  Set-Acl -LiteralPath $Path -AclObject $acl
+}
+
+function Write-Manual([string]$Check, [string]$Text, [string]$Reference = '') {
+  Write-Output "MANUAL ($Check): $Text"
+  if ($Reference) { Write-Note "see $Reference" }
+}
+
+# @STEPS@
+
+if ($Apply) {
+  Write-Output "done: $($script:Changes) change(s) made, $($script:Refused) refused; undo with: & $Rollback"
+} else {
+  Write-Output "dry run: $($script:Changes) change(s) would be made, $($script:Refused) refused"
+}
+if ($script:Refused -gt 0) { exit 3 }
