@@ -76,7 +76,9 @@ export const credentialPaths = defineCollector<CredentialPaths>({
         const link = await host.lstat(candidate.path).catch(() => undefined);
         // Who can open a linked credential depends on the folders above the file it resolves to.
         const real = (await host.realPath(candidate.path).catch(() => undefined)) ?? candidate.path;
-        const ancestors = await Promise.all(ancestorsOf(paths, real).map((path) => nodes.get(path)));
+        // The top of an image is the folder it was unpacked into, whose mode says nothing about the image.
+        const chain = host.kind === 'root' ? ancestorsOf(paths, real).slice(1) : ancestorsOf(paths, real);
+        const ancestors = await Promise.all(chain.map((path) => nodes.get(path)));
         found.push({
           ...candidate,
           ...node,

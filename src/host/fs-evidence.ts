@@ -64,10 +64,17 @@ export async function readRegularFile(
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return undefined;
-    const length = Math.min(stats.size, maxBytes);
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
+    // Read to the end rather than to the reported size: /proc and /sys files say 0 bytes and are not.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < maxBytes) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
   } catch (error) {
     return accessError(targetPath, error);
   } finally {

@@ -113,11 +113,17 @@ export class ReplayHost implements Host {
     return this.platform === 'win32' ? normalized.toLowerCase() : normalized;
   }
 
+  /** What the keys of a folder's children start with (`/` has no second separator, `C:\\` neither). */
+  private childPrefix(key: string): string {
+    const separator = this.platform === 'win32' ? '\\' : '/';
+    return key.endsWith(separator) ? key : key + separator;
+  }
+
   private lookup(target: string): (ReplayEntry & { path: string }) | undefined {
     const found = this.entries.get(this.key(target));
     if (found) return found;
     // Parents of recorded entries exist as plain directories.
-    const prefix = this.key(target) + (this.platform === 'win32' ? '\\' : '/');
+    const prefix = this.childPrefix(this.key(target));
     for (const key of this.entries.keys()) {
       if (key.startsWith(prefix)) return { ...IMPLIED_DIR, path: this.paths.normalize(target) };
     }
@@ -208,7 +214,7 @@ export class ReplayHost implements Host {
     const entry = this.lookup(resolved);
     this.failIfRecorded(target, entry);
     if (!entry || entry.type !== 'dir') return undefined;
-    const prefix = this.key(resolved) + (this.platform === 'win32' ? '\\' : '/');
+    const prefix = this.childPrefix(this.key(resolved));
     const names = new Set<string>();
     for (const value of this.entries.values()) {
       const key = this.key(value.path);

@@ -92,8 +92,9 @@ export class RootHost implements Host {
         stats = await lstat(real);
       } catch (error) {
         accessError(targetPath, error);
-        // Absent: the rest cannot be a link, keep it lexically so callers see "not found".
-        resolved.push(part, ...pending.filter((item) => item !== '' && item !== '.'));
+        // Absent (or below a file): so is everything under it, as the kernel would say. Keep the rest
+        // without `.` and `..`, so the lexical remainder can never cancel the missing part and climb.
+        resolved.push(part, ...pending.filter((item) => item !== '' && item !== '.' && item !== '..'));
         break;
       }
       if (!stats.isSymbolicLink() || (last && !followFinal)) {
@@ -106,13 +107,7 @@ export class RootHost implements Host {
       if (target.startsWith('/')) resolved.length = 0;
       pending.unshift(...target.split('/'));
     }
-    // `..` in the kept remainder of an absent path must not climb either.
-    const inside: string[] = [];
-    for (const part of resolved) {
-      if (part === '..') inside.pop();
-      else inside.push(part);
-    }
-    return { real: path.join(this.root, ...inside), inside: `/${inside.join('/')}` };
+    return { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}` };
   }
 
   private components(targetPath: string): string[] {

@@ -24,9 +24,12 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
  */
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   const timeout = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const posix = process.platform !== 'win32';
   return slot(async () => {
-    const result = await execa(command, [...args], {
-      timeout,
+    const subprocess = execa(command, [...args], {
+      // On POSIX the command leads its own process group, so a timeout ends its children too: a
+      // background child holding stdout open must not keep the scan waiting.
+      ...(posix ? { detached: true } : { timeout }),
       reject: false,
       stdin: 'ignore',
       encoding: 'utf8',
@@ -37,9 +40,23 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       forceKillAfterDelay: 2000,
       windowsHide: true,
     });
+    if (posix && subprocess.pid !== undefined) runningGroups.add(subprocess.pid);
+    let timedOut = false;
+    const timer = posix
+      ? setTimeout(() => {
+          timedOut = true;
+          killGroup(subprocess.pid);
+        }, timeout)
+      : undefined;
+    const onAbort = () => killGroup(subprocess.pid);
+    if (posix) options.signal?.addEventListener('abort', onAbort, { once: true });
+    const result = await subprocess;
+    clearTimeout(timer);
+    if (subprocess.pid !== undefined) runningGroups.delete(subprocess.pid);
+    options.signal?.removeEventListener('abort', onAbort);
     const stdout = typeof result.stdout === 'string' ? result.stdout : '';
     const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-    if (result.timedOut) {
+    if (timedOut || result.timedOut) {
       return { ran: false, timedOut: true, exitCode: null, stdout, stderr, unavailable: `${command} timed out after ${timeout} ms` };
     }
     const code = (result as { code?: string }).code;
@@ -51,4 +68,19 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     }
     return { ran: true, exitCode: result.exitCode ?? null, stdout, stderr };
   });
+}
+
+// Commands lead their own process groups, so they would outlive an interrupted scan: end them with it.
+const runningGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of runningGroups) killGroup(pid);
+});
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
