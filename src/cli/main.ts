@@ -4,6 +4,7 @@ import { UsageError } from '../util/usage-error.js';
 import { scrubSecrets } from '../secrets/scrub.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { registerChecksCommands } from './checks-command.js';
+import { registerJsonSetCommand } from './json-set-command.js';
 import { registerRemediateCommand } from './remediate-command.js';
 import { registerScanCommand } from './scan-command.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerChecksCommands(program, io);
   registerBaselineCommands(program, io);
   registerRemediateCommand(program, io);
+  registerJsonSetCommand(program, io, setExitCode);
   return program;
 }
 

@@ -10,6 +10,8 @@ export type RemediationAction =
   | { kind: 'chown'; path: string; user: string; group?: string }
   | { kind: 'remove-acl-entry'; path: string; entry: PosixAclTarget | DarwinAclTarget | WindowsAclTarget }
   | { kind: 'remove-group-member'; group: string; user: string }
+  /** Sets one key of a JSON/JSONC settings file; comments and other keys stay. keyPath keeps dotted names whole. */
+  | { kind: 'set-json-key'; path: string; keyPath: (string | number)[]; value: unknown }
   | { kind: 'manual'; text: string; reference?: string };
 
 export interface Remediation {

@@ -54,18 +54,30 @@ fi
 
 if [ "$APPLY" = 1 ]; then
   [ -n "$ROLLBACK" ] || ROLLBACK="./cowork-audit-rollback-$(date -u +%Y%m%dT%H%M%SZ).sh"
-  printf '#!/usr/bin/env bash\n# Rollback written by a cowork-audit remediation script: restores what it changed.\nset -u\n' > "$ROLLBACK"
+  cat > "$ROLLBACK" <<'HEADER'
+#!/usr/bin/env bash
+# Rollback written by a cowork-audit remediation script: restores what it changed. Each `undo` line
+# records one step; they run when this script ends, last change first.
+set -u
+UNDO=()
+undo() { local line; printf -v line '%q ' "$@"; UNDO+=("$line"); }
+run_undo() {
+  local i
+  for ((i = ${#UNDO[@]} - 1; i >= 0; i--)); do eval "${UNDO[i]}" || echo "rollback step failed: ${UNDO[i]}" >&2; done
+}
+trap run_undo EXIT
+HEADER
   chmod 700 "$ROLLBACK"
   say "mode: apply (rollback script: $ROLLBACK)"
 else
   say "mode: dry run (nothing is changed; pass --apply to change)"
 fi
 
-# rollback CMD ARGS...: appends one command, every word quoted, to the rollback script.
+# rollback CMD ARGS...: records how to undo one step, every word quoted, in the rollback script.
 rollback() {
   [ "$APPLY" = 1 ] || return 0
   local line
-  printf -v line '%q ' "$@"
+  printf -v line '%q ' undo "$@"
   printf '%s\n' "$line" >> "$ROLLBACK"
 }
 
@@ -168,6 +180,34 @@ remove_darwin_acl() {
   [ "$APPLY" = 1 ] || return 0
   rollback chmod +a "$entry" "$TARGET"
   chmod -a "$entry" "$TARGET"
+}
+
+# set_json_key PATH KEYPATH VALUE: one key of a JSON/JSONC settings file, through `cowork-audit json-set`,
+# which keeps comments and other keys and writes in place (owner, mode and ACL stay). Backed up first.
+BACKUPS=0
+set_json_key() {
+  local path=$1 keypath=$2 value=$3 status=0 backup said
+  locate "$path" || return 0
+  exists || { note "skip: $path does not exist"; return 0; }
+  "$COWORK_AUDIT" json-set --check -- "$TARGET" "$keypath" "$value" >/dev/null 2>&1 || status=$?
+  case "$status" in
+    0) note "ok: $path already has $keypath = $value"; return 0 ;;
+    1) ;;
+    *) refuse "$path: cannot be edited safely (not valid JSON, or $COWORK_AUDIT not found: set COWORK_AUDIT)"; return 0 ;;
+  esac
+  CHANGES=$((CHANGES + 1))
+  say "set $path $keypath -> $value"
+  [ "$APPLY" = 1 ] || return 0
+  BACKUPS=$((BACKUPS + 1))
+  mkdir -p -- "$ROLLBACK.backup"
+  backup="$ROLLBACK.backup/$BACKUPS"
+  cp -p -- "$TARGET" "$backup"
+  rollback cp -p -- "$backup" "$TARGET"
+  if said=$("$COWORK_AUDIT" json-set -- "$TARGET" "$keypath" "$value" 2>&1); then
+    note "$said"
+  else
+    refuse "$path: json-set failed: $said"
+  fi
 }
 
 manual() {

@@ -21,6 +21,8 @@ function stepLine(step: Step): string {
     }
     case 'remove-group-member':
       return `manual ${q(step.checkId)} ${q(`remove ${action.user} from group ${action.group}`)}`;
+    case 'set-json-key':
+      return `set_json_key ${q(action.path)} ${q(JSON.stringify(action.keyPath))} ${q(JSON.stringify(action.value))}`;
     case 'manual':
       return `manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
   }
@@ -44,6 +46,8 @@ export function writeBashScript(report: AuditReport): string {
     '# Generated from the report\'s structured actions; every value is single-quoted. Review before --apply.',
     `TARGET_KIND=${q(t.kind)}`,
     `REPORT_HOST=${q(t.kind === 'live' || t.kind === 'replay' ? (t.hostname ?? '') : '')}`,
+    '# JSON settings are edited by the cowork-audit binary (json-set keeps comments and other keys).',
+    'COWORK_AUDIT=${COWORK_AUDIT:-cowork-audit}',
   ];
   const body = steps.length ? steps.map(stepLine) : [`say 'nothing to fix: no failing check carries an action'`];
   const [before, after] = TEMPLATE.split(MARKER) as [string, string];

@@ -7,7 +7,7 @@ export interface Step {
 }
 
 // Order matters: ACL entries first, then owner, then mode (chown may clear setuid/setgid bits).
-const ORDER: Record<RemediationAction['kind'], number> = { 'remove-acl-entry': 0, 'remove-group-member': 1, chown: 2, chmod: 3, manual: 4 };
+const ORDER: Record<RemediationAction['kind'], number> = { 'remove-acl-entry': 0, 'remove-group-member': 1, chown: 2, 'set-json-key': 3, chmod: 4, manual: 5 };
 
 /** The actions of failing, unwaived findings, each once, in a safe order. */
 export function planSteps(report: AuditReport): Step[] {

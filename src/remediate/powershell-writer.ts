@@ -17,6 +17,10 @@ function stepLine(step: Step): string {
       return `Write-Manual ${q(step.checkId)} ${q(`set mode ${action.mode} on ${action.path} (a POSIX mode: use remediate.sh)`)}`;
     case 'remove-group-member':
       return `Write-Manual ${q(step.checkId)} ${q(`remove ${action.user} from group ${action.group}`)}`;
+    // Windows PowerShell 5.1 mangles double quotes in arguments to native programs, so JSON cannot be
+    // handed to json-set safely: the exact change is printed instead.
+    case 'set-json-key':
+      return `Write-Manual ${q(step.checkId)} ${q(`in ${action.path} set ${JSON.stringify(action.keyPath)} to ${JSON.stringify(action.value)} (keep the other keys; or run: cowork-audit json-set)`)}`;
     case 'manual':
       return `Write-Manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
   }
