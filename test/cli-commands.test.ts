@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { BUILTIN_CHECKS } from '../checks/index.js';
 import { runCli } from './support/cli.js';
 import { reportSchemaErrors } from './support/report-schema.js';
+import { sarifSchemaErrors } from './support/sarif-schema.js';
 
 const ANSI = /\u001b\[/;
 
@@ -41,7 +42,6 @@ describe('usage errors exit 2 with a message and no stack trace', () => {
   it.each([
     [['--no-such-flag'], /unknown option '--no-such-flag'/],
     [['scan', '--fail-on', 'severe'], /Allowed choices are critical, high, medium, low, none/],
-    [['scan', '--format', 'sarif'], /--format sarif: not available in this version/],
     [['scan', '--format', 'pdf'], /unknown format pdf/],
     [['scan', '--only', 'nosuch'], /unknown check id or area: nosuch/],
     [['scan', '--baseline', 'nosuch'], /baseline "nosuch" is neither a built-in baseline/],
@@ -96,5 +96,34 @@ describe('checks and baseline commands', () => {
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain(`${bad}:4:5: checks.credentials.file-permissions.severity: expected one of critical, high, medium, low, info`);
     expect(readFileSync(bad, 'utf8')).toContain('urgent');
+  });
+});
+
+describe('every report format through the CLI', () => {
+  it('writes json, sarif, junit, html, md and ndjson, and the remediation scripts, into --output only', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cowork-formats-'));
+    const run = runCli(['scan', '--replay', 'fixtures/endpoints/linux-weak', '--format', 'table,json,sarif,junit,html,md,ndjson', '--output', out]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Result: FAIL/);
+    expect(readdirSync(out).sort()).toEqual(
+      ['cowork-audit.html', 'cowork-audit.json', 'cowork-audit.junit.xml', 'cowork-audit.md', 'cowork-audit.ndjson', 'cowork-audit.sarif', 'remediate.ps1', 'remediate.sh'].sort(),
+    );
+    const report = JSON.parse(readFileSync(path.join(out, 'cowork-audit.json'), 'utf8')) as { results: { checkId: string }[] };
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const sarif = JSON.parse(readFileSync(path.join(out, 'cowork-audit.sarif'), 'utf8')) as { runs: { invocations: { exitCode: number }[] }[] };
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(sarif.runs[0]?.invocations[0]?.exitCode).toBe(1);
+    const lines = readFileSync(path.join(out, 'cowork-audit.ndjson'), 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { check_id: string }).check_id)).toEqual(report.results.map((result) => result.checkId));
+    expect(readFileSync(path.join(out, 'cowork-audit.junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(report.results.length);
+    expect(readFileSync(path.join(out, 'cowork-audit.md'), 'utf8')).toMatch(/FAIL/);
+    expect(readFileSync(path.join(out, 'cowork-audit.html'), 'utf8')).toContain('Content-Security-Policy');
+  });
+
+  it('--output - writes the one requested format to stdout', () => {
+    const run = runCli(['scan', '--replay', 'fixtures/endpoints/darwin-hardened', '--format', 'sarif', '--output', '-']);
+    expect(run.code).toBe(0);
+    expect(sarifSchemaErrors(JSON.parse(run.stdout))).toEqual([]);
+    expect(runCli(['scan', '--format', 'json,sarif', '--output', '-']).code).toBe(2);
   });
 });

@@ -56,7 +56,7 @@ export function buildReport(input: {
   durationMs: number;
   results: CheckResult[];
 }): AuditReport {
-  const results = input.results.map(({ durationMs: _omitted, ...result }) => result);
+  const results = input.results.map((result) => (result.durationMs === undefined ? result : { ...result, durationMs: Math.round(result.durationMs) }));
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
