@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Builds dist/cowork-audit.mjs once per test run: CLI tests exercise the real bundle. */
-export default function setup(): void {
+/**
+ * Builds dist/cowork-audit.mjs once per test run (CLI tests exercise the real bundle), and gives the
+ * run its own temporary folder, removed at the end, so that test trees never pile up in /tmp.
+ */
+export default function setup(): () => void {
   execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../../scripts/build.mjs')], { stdio: 'inherit' });
+  const scratch = mkdtempSync(path.join(tmpdir(), 'cowork-audit-tests-'));
+  process.env.TMPDIR = scratch;
+  return () => rmSync(scratch, { recursive: true, force: true });
 }
