@@ -212,3 +212,21 @@ describe('bash remediation never leaves the image', () => {
     expect(lstatSync(path.join(outside, 'credentials')).mode & 0o777).toBe(0o644);
   });
 });
+
+describe('bash remediation of an endpoint report', () => {
+  it('refuses to run on another host than the report was made on, unless --force', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cowork-remediate-host-'));
+    const report = path.join(out, 'report.json');
+    const scan = runCli(['scan', '--replay', 'fixtures/endpoints/linux-weak', '--format', 'json', '--output', '-']);
+    writeFileSync(report, scan.stdout);
+    const script = path.join(out, 'remediate.sh');
+    writeFileSync(script, runCli(['remediate', report]).stdout);
+    const refused = spawnSync('bash', [script], { cwd: out, encoding: 'utf8' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/this report was made on alice-thinkpad, not .*: refusing \(use --force to override\)/);
+    const forced = spawnSync('bash', [script, '--force'], { cwd: out, encoding: 'utf8' });
+    expect(forced.stdout).toContain('mode: dry run');
+    expect(forced.stdout).toMatch(/dry run: \d+ change\(s\) would be made/);
+    expect(readdirSync(out).sort()).toEqual(['remediate.sh', 'report.json']);
+  });
+});
