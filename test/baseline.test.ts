@@ -127,7 +127,8 @@ describe('loadBaseline', () => {
   it('rejects unknown --only/--skip selectors and selects by area or id', () => {
     const baseline = loadBaseline('recommended', BUILTIN_CHECKS);
     expect(() => planChecks(BUILTIN_CHECKS, baseline, { only: ['credentials.nope'] })).toThrow(/unknown check id or area: credentials\.nope/);
-    expect(planChecks(BUILTIN_CHECKS, baseline, { only: ['credentials'] })).toHaveLength(BUILTIN_CHECKS.length);
+    expect(planChecks(BUILTIN_CHECKS, baseline, { only: ['credentials'] })).toHaveLength(BUILTIN_CHECKS.filter((check) => check.meta.area === 'credentials').length);
+    expect(planChecks(BUILTIN_CHECKS, baseline, { only: ['network'] }).map((item) => item.check.meta.area)).toEqual(['network', 'network', 'network', 'network', 'network', 'network']);
     const skipped = planChecks(BUILTIN_CHECKS, baseline, { skip: ['credentials.long-lived-keys'] }).map((item) => item.check.meta.id);
     expect(skipped).not.toContain('credentials.long-lived-keys');
     expect(skipped).toHaveLength(BUILTIN_CHECKS.length - 1);

@@ -57,7 +57,8 @@ describe('linux-weak with the agent-claude baseline', () => {
   it('counts results per area in a table', () => {
     expect(text).toContain('| Area | Pass | Fail | Error | Waived | Skipped |');
     expect(text).toContain('| credentials | 0 | 4 | 0 | 0 | 0 |');
-    expect(text).toContain('| **Total** | 0 | 4 | 0 | 0 | 0 |');
+    expect(text).toContain('| network | 0 | 6 | 0 | 0 | 0 |');
+    expect(text).toContain('| **Total** | 0 | 10 | 0 | 0 | 0 |');
   });
 
   it('lists failing checks critical first, each with up to 10 findings at path:line and the fix', () => {
@@ -67,6 +68,12 @@ describe('linux-weak with the agent-claude baseline', () => {
       ['high', 'credentials.file-permissions'],
       ['high', 'credentials.secrets-in-shell-profiles'],
       ['medium', 'credentials.long-lived-keys'],
+      ['medium', 'network.dns-fallback'],
+      ['medium', 'network.dns-resolvers'],
+      ['medium', 'network.doh-bypass'],
+      ['medium', 'network.no-proxy-scope'],
+      ['medium', 'network.proxy-configured'],
+      ['medium', 'network.tls-inspection-ca'],
     ]);
     expect(text).toContain('- `/home/alice/.aws/credentials:6` AWS shared credentials');
     expect(text).toContain('- `/home/alice/.bashrc:60` ');
@@ -81,7 +88,7 @@ describe('linux-weak with the agent-claude baseline', () => {
   it('renders to inert HTML with the table intact', () => {
     const html = markdown.render(text);
     expectInert(html);
-    expect(html.match(/<tr>/g)).toHaveLength(3);
+    expect(html.match(/<tr>/g)).toHaveLength(4);
   });
 
   it('passes when the gate is above every failure', () => {

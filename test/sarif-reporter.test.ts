@@ -266,8 +266,8 @@ describe.each(HOSTILE_TARGETS)('hostile report on a $kind target ($platform)', (
   });
 
   it('makes rules for checks the registry does not know, from the result', () => {
-    const rule = log.runs[0].tool.driver.rules.find((candidate: Json) => candidate.id === 'network.proxy-configured');
-    expect(rule).toMatchObject({ name: 'NetworkProxyConfigured', shortDescription: { text: 'A proxy is configured <and> | enforced' }, properties: { tags: ['security', 'network'], 'security-severity': '0.0' } });
+    const rule = log.runs[0].tool.driver.rules.find((candidate: Json) => candidate.id === 'network.proxy-enforced');
+    expect(rule).toMatchObject({ name: 'NetworkProxyEnforced', shortDescription: { text: 'A proxy is configured <and> | enforced' }, properties: { tags: ['security', 'network'], 'security-severity': '0.0' } });
     // The first web address: not the javascript: one.
     expect(rule.helpUri).toBe('https://example.com/a(b)c');
     expect(rule.help.markdown).not.toContain('](javascript:');

@@ -4,6 +4,7 @@ import { UsageError } from '../util/usage-error.js';
 import { scrubSecrets } from '../secrets/scrub.js';
 import { registerBaselineCommands } from './baseline-command.js';
 import { registerChecksCommands } from './checks-command.js';
+import { registerFleetCommands } from './fleet-command.js';
 import { registerJsonSetCommand } from './json-set-command.js';
 import { registerRemediateCommand } from './remediate-command.js';
 import { registerScanCommand } from './scan-command.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
   registerBaselineCommands(program, io);
   registerRemediateCommand(program, io);
   registerJsonSetCommand(program, io, setExitCode);
+  registerFleetCommands(program, io);
   return program;
 }
 

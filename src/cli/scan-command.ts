@@ -7,7 +7,8 @@ import { LiveHost } from '../host/live-host.js';
 import { ReplayHost } from '../host/replay-host.js';
 import { RootHost } from '../host/root-host.js';
 import { renderTable } from '../report/table-reporter.js';
-import { FILE_FORMATS, renderFormat, writeReports, type FileFormat } from '../report/write-reports.js';
+import { renderSummary } from '../report/summary-reporter.js';
+import { FILE_FORMATS, STDOUT_FORMATS, renderFormat, writeReports, type FileFormat } from '../report/write-reports.js';
 import { exitCodeFor, scan } from '../scan/scan.js';
 import { UsageError } from '../util/usage-error.js';
 import type { Io } from './main.js';
@@ -36,7 +37,7 @@ export function registerScanCommand(program: Command, io: Io, setExitCode: (code
     .option('--repo <dir>', "audit a repository's committed agent, MCP and container settings")
     .option('--replay <dir>', 'audit a recorded endpoint (a fixtures/endpoints folder)')
     .option('--baseline <name|file>', 'built-in baseline name or YAML file', 'recommended')
-    .option('--format <list>', `comma list of: table, ${FILE_FORMATS.join(', ')}`, 'table')
+    .option('--format <list>', `comma list of: ${[...STDOUT_FORMATS, ...FILE_FORMATS].join(', ')} (table and summary go to stdout)`, 'table')
     .option('--output <dir>', 'folder for report files; - writes JSON to stdout', './reports')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check fails at or above this severity').choices(FAIL_ON_VALUES).default('high'))
     .option('--only <ids|areas>', 'run only these check ids or areas (comma list)')
@@ -50,11 +51,12 @@ export function registerScanCommand(program: Command, io: Io, setExitCode: (code
     });
 }
 
-function parseFormats(list: string): { table: boolean; files: FileFormat[] } {
+function parseFormats(list: string): { table: boolean; summary: boolean; files: FileFormat[] } {
   const names = list.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
-  const unknown = names.filter((name) => name !== 'table' && !(FILE_FORMATS as readonly string[]).includes(name));
-  if (unknown.length) throw new UsageError(`--format: unknown format ${unknown.join(', ')} (available: table, ${FILE_FORMATS.join(', ')})`);
-  return { table: names.includes('table'), files: names.filter((name): name is FileFormat => name !== 'table') };
+  const known: readonly string[] = [...STDOUT_FORMATS, ...FILE_FORMATS];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length) throw new UsageError(`--format: unknown format ${unknown.join(', ')} (available: ${known.join(', ')})`);
+  return { table: names.includes('table'), summary: names.includes('summary'), files: names.filter((name): name is FileFormat => (FILE_FORMATS as readonly string[]).includes(name)) };
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -100,15 +102,22 @@ async function runScanCommand(flags: ScanFlags, io: Io): Promise<number> {
   }
 
   const exitCode = exitCodeFor(report, flags.failOn);
-  const tableText = formats.table || (formats.files.length === 0 && !toStdout)
+  const tableText = formats.table || (formats.files.length === 0 && !toStdout && !formats.summary)
     ? renderTable(report, { color, failOn: flags.failOn, verbose: flags.verbose ?? false, quiet: flags.quiet ?? false })
     : undefined;
-  if (toStdout) {
+  // The summary line goes to stdout after the table; with --output - it goes to stderr like the table,
+  // unless it is all that was asked for.
+  const summaryText = formats.summary ? renderSummary(report, { failOn: flags.failOn }) : undefined;
+  if (toStdout && summaryText && formats.files.length === 0 && !formats.table) {
+    io.stdout(summaryText);
+  } else if (toStdout) {
     const format = formats.files[0] ?? 'json';
     io.stdout(renderFormat(report, format, { failOn: flags.failOn, exitCode }));
     if (tableText && formats.table) io.stderr(tableText);
+    if (summaryText) io.stderr(summaryText);
   } else {
     if (tableText) io.stdout(tableText);
+    if (summaryText) io.stdout(summaryText);
     const written = writeReports(report, formats.files, path.resolve(flags.output), { failOn: flags.failOn, exitCode });
     if (!flags.quiet) for (const file of written) io.stderr(`report written: ${file}\n`);
   }

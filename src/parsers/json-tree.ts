@@ -7,10 +7,13 @@ export interface JsonTree {
   error?: string;
 }
 
-/** Parses strict JSON (no comments, no trailing commas) keeping offsets; the first error is reported with its line. */
-export function parseJsonTree(text: string): JsonTree {
+/**
+ * Parses strict JSON (no comments, no trailing commas) keeping offsets; the first error is reported with
+ * its line. `jsonc` accepts comments and trailing commas (settings files that editors and agents read as JSONC).
+ */
+export function parseJsonTree(text: string, options: { jsonc?: boolean } = {}): JsonTree {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const root = parseTree(text, errors, { disallowComments: !options.jsonc, allowTrailingComma: options.jsonc === true });
   const first = errors[0];
   if (first === undefined) return { root };
   return { root, error: `invalid JSON at line ${lineAt(text, first.offset)}: ${printParseErrorCode(first.error)}` };

@@ -210,6 +210,98 @@ set_json_key() {
   fi
 }
 
+# set_env_line PATH NAME VALUE: NAME="VALUE" in a KEY=VALUE environment file (/etc/environment, read by
+# pam_env, which expands nothing). The variable's first line is replaced and later ones dropped, or the
+# line is appended; a missing file is created (0644). Written in place (owner and mode stay), backed up
+# first. A value with a newline, a double quote or a backslash cannot be written safely and is refused.
+set_env_line() {
+  local path=$1 name=$2 value=$3 current='' found=0 backup tmp
+  case "$name" in '' | [0-9]* | *[!A-Za-z0-9_]*) refuse "$path: \"$name\" is not a variable name"; return 0 ;; esac
+  case "$value" in *$'\n'* | *'"'* | *\\*) refuse "$path: the value for $name holds a newline, a double quote or a backslash"; return 0 ;; esac
+  locate "$path" || return 0
+  if exists; then
+    if [ -L "$TARGET" ] || [ ! -f "$TARGET" ]; then refuse "$path is not a regular file"; return 0; fi
+    if current=$(ENV_NAME=$name awk '{ line = $0; sub(/^[ \t]+/, "", line); sub(/^export[ \t]+/, "", line) } index(line, ENVIRON["ENV_NAME"] "=") == 1 { value = substr(line, length(ENVIRON["ENV_NAME"]) + 2); sub(/[ \t\r]+$/, "", value); if (value ~ /^".*"$/ || value ~ /^'\''.*'\''$/) value = substr(value, 2, length(value) - 2); last = value; seen = 1 } END { if (!seen) exit 1; printf "%s", last }' "$TARGET"); then found=1; fi
+  fi
+  if [ "$found" = 1 ] && [ "$current" = "$value" ]; then note "ok: $path already has $name=\"$value\""; return 0; fi
+  CHANGES=$((CHANGES + 1))
+  if [ "$found" = 1 ]; then say "set $path $name: \"$current\" -> \"$value\""; else say "set $path $name=\"$value\" (new line)"; fi
+  [ "$APPLY" = 1 ] || return 0
+  tmp=$(mktemp)
+  if exists; then
+    BACKUPS=$((BACKUPS + 1))
+    mkdir -p -- "$ROLLBACK.backup"
+    backup="$ROLLBACK.backup/$BACKUPS"
+    cp -p -- "$TARGET" "$backup"
+    rollback cp -p -- "$backup" "$TARGET"
+    ENV_NAME=$name ENV_VALUE=$value awk '{ line = $0; sub(/^[ \t]+/, "", line); sub(/^export[ \t]+/, "", line) } index(line, ENVIRON["ENV_NAME"] "=") == 1 { if (!done) print ENVIRON["ENV_NAME"] "=\"" ENVIRON["ENV_VALUE"] "\""; done = 1; next } { print } END { if (!done) print ENVIRON["ENV_NAME"] "=\"" ENVIRON["ENV_VALUE"] "\"" }' "$TARGET" > "$tmp"
+    cat -- "$tmp" > "$TARGET"
+  else
+    rollback rm -f -- "$TARGET"
+    printf '%s="%s"\n' "$name" "$value" > "$TARGET"
+    chmod 644 -- "$TARGET"
+  fi
+  rm -f -- "$tmp"
+  note "now $(grep -c '' -- "$TARGET") line(s)"
+}
+
+# ensure_folder DIR: makes DIR and its missing parents (0755), each one confined to the target by locate
+# before it is made; rollback removes them again. In a dry run nothing is made: PENDING=1 says a folder
+# would be.
+PENDING=0
+ensure_folder() {
+  local dir=$1
+  [ -n "$dir" ] || return 0
+  if [ ! -e "$ROOT$dir" ] && [ ! -L "$ROOT$dir" ]; then
+    ensure_folder "${dir%/*}" || return 1
+    [ "$PENDING" = 0 ] || return 0
+    locate "$dir" || return 1
+    if [ "$APPLY" != 1 ]; then PENDING=1; return 0; fi
+    mkdir -m 755 -- "$TARGET"
+    rollback rmdir -- "$TARGET"
+    note "made folder $dir"
+    return 0
+  fi
+  locate "$dir" || return 1
+  [ -d "$TARGET" ] || { refuse "$dir is not a folder"; return 1; }
+}
+
+# write_file PATH MODE CONTENT: a file the tool owns (a drop-in, a policy file) with exactly CONTENT and
+# MODE; missing folders are made. An existing file is backed up and rewritten in place.
+write_file() {
+  local path=$1 mode=$2 content=$3 backup current
+  case "$mode" in [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) refuse "$path: \"$mode\" is not an octal mode"; return 0 ;; esac
+  PENDING=0
+  ensure_folder "${path%/*}" || return 0
+  if [ "$PENDING" = 1 ]; then
+    CHANGES=$((CHANGES + 1))
+    say "create $path ($mode) in a new folder"
+    return 0
+  fi
+  locate "$path" || return 0
+  if exists; then
+    if [ -L "$TARGET" ] || [ ! -f "$TARGET" ]; then refuse "$path is not a regular file"; return 0; fi
+    current=$(cat -- "$TARGET"; printf x)
+    if [ "$current" = "${content}x" ] && [ "$((8#$(mode_of "$TARGET")))" -eq "$((8#$mode))" ]; then note "ok: $path already has the wanted content and mode $mode"; return 0; fi
+    CHANGES=$((CHANGES + 1))
+    say "rewrite $path ($mode)"
+    [ "$APPLY" = 1 ] || return 0
+    BACKUPS=$((BACKUPS + 1))
+    mkdir -p -- "$ROLLBACK.backup"
+    backup="$ROLLBACK.backup/$BACKUPS"
+    cp -p -- "$TARGET" "$backup"
+    rollback cp -p -- "$backup" "$TARGET"
+  else
+    CHANGES=$((CHANGES + 1))
+    say "create $path ($mode)"
+    [ "$APPLY" = 1 ] || return 0
+    rollback rm -f -- "$TARGET"
+  fi
+  printf '%s' "$content" > "$TARGET"
+  chmod -- "$mode" "$TARGET"
+  note "now $(mode_of "$TARGET"), $(grep -c '' -- "$TARGET") line(s)"
+}
+
 manual() {
   say "MANUAL ($1): $2"
   [ -z "${3:-}" ] || note "see $3"

@@ -23,6 +23,12 @@ function stepLine(step: Step): string {
       return `manual ${q(step.checkId)} ${q(`remove ${action.user} from group ${action.group}`)}`;
     case 'set-json-key':
       return `set_json_key ${q(action.path)} ${q(JSON.stringify(action.keyPath))} ${q(JSON.stringify(action.value))}`;
+    case 'set-env-line':
+      return `set_env_line ${q(action.path)} ${q(action.name)} ${q(action.value)}`;
+    case 'write-file':
+      return `write_file ${q(action.path)} ${q(action.mode)} ${q(action.content)}`;
+    case 'registry-set':
+      return `manual ${q(step.checkId)} ${q(`set the registry value ${action.key}\\${action.name} (${action.type}) to ${String(action.value)} (use remediate.ps1)`)}`;
     case 'manual':
       return `manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
   }

@@ -6,8 +6,19 @@ export interface Step {
   action: RemediationAction;
 }
 
-// Order matters: ACL entries first, then owner, then mode (chown may clear setuid/setgid bits).
-const ORDER: Record<RemediationAction['kind'], number> = { 'remove-acl-entry': 0, 'remove-group-member': 1, chown: 2, 'set-json-key': 3, chmod: 4, manual: 5 };
+// Order matters: ACL entries first, then owner, then contents, then mode (chown may clear setuid/setgid
+// bits; a written file gets its mode when it is created).
+const ORDER: Record<RemediationAction['kind'], number> = {
+  'remove-acl-entry': 0,
+  'remove-group-member': 1,
+  chown: 2,
+  'set-json-key': 3,
+  'set-env-line': 4,
+  'write-file': 5,
+  'registry-set': 6,
+  chmod: 7,
+  manual: 8,
+};
 
 /** The actions of failing, unwaived findings, each once, in a safe order. */
 export function planSteps(report: AuditReport): Step[] {

@@ -24,7 +24,7 @@ if (-not $Force -and $ReportHost -and ($env:COMPUTERNAME -ne $ReportHost)) {
 if ($Apply) {
   if (-not $Rollback) { $Rollback = Join-Path (Get-Location) ("cowork-audit-rollback-{0}.ps1" -f (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')) }
   Set-Content -LiteralPath $Rollback -Encoding UTF8 -Value @(
-    '# Rollback written by a cowork-audit remediation script: restores the security descriptors it changed.',
+    '# Rollback written by a cowork-audit remediation script: restores the security descriptors and registry values it changed.',
     'function Restore-Sddl([string]$Path, [string]$Sddl) { $a = Get-Acl -LiteralPath $Path; $a.SetSecurityDescriptorSddlForm($Sddl); Set-Acl -LiteralPath $Path -AclObject $a }'
   )
   Write-Output "mode: apply (rollback script: $Rollback)"
@@ -32,8 +32,44 @@ if ($Apply) {
   Write-Output 'mode: dry run (nothing is changed; pass -Apply to change)'
 }
 
+function Add-Rollback([string]$Line) {
+  if ($Apply) { Add-Content -LiteralPath $Rollback -Encoding UTF8 -Value $Line }
+}
+
 function Save-Rollback([string]$Path, [string]$Sddl) {
   if ($Apply) { Add-Content -LiteralPath $Rollback -Encoding UTF8 -Value ('Restore-Sddl ' + (ConvertTo-Literal $Path) + ' ' + (ConvertTo-Literal $Sddl)) }
+}
+
+# Sets one registry value (key `HKLM\...` or `HKCU\...`, type String or DWord). The key is made when
+# missing; the rollback removes a key it made, or restores the value's old data and kind, or removes it.
+function Set-RegistryValue([string]$Key, [string]$Name, [string]$Type, [string]$Value) {
+  if ($Key -notmatch '^(HKLM|HKCU)\\') { Write-Refusal "${Key}: only HKLM and HKCU keys are set"; return }
+  if ($Type -ne 'String' -and $Type -ne 'DWord') { Write-Refusal "${Key}\${Name}: unknown value type $Type"; return }
+  $path = 'Registry::' + ($Key -replace '^HKLM\\', 'HKEY_LOCAL_MACHINE\' -replace '^HKCU\\', 'HKEY_CURRENT_USER\')
+  if ($Type -eq 'DWord') { $wanted = [int]$Value } else { $wanted = $Value }
+  $keyExists = Test-Path -LiteralPath $path
+  $current = $null
+  $kind = $null
+  if ($keyExists) {
+    $item = Get-Item -LiteralPath $path
+    if ($item.GetValueNames() -contains $Name) { $current = $item.GetValue($Name, $null, 'DoNotExpandEnvironmentNames'); $kind = $item.GetValueKind($Name) }
+  }
+  if ($null -ne $current -and "$current" -eq "$wanted" -and "$kind" -eq $Type) { Write-Note "ok: ${Key}\${Name} is already $Value"; return }
+  $script:Changes++
+  $was = if ($null -eq $current) { 'unset' } else { "$current ($kind)" }
+  Write-Output "set ${Key}\${Name} ($Type): $was -> $Value"
+  if (-not $Apply) { return }
+  if (-not $keyExists) {
+    Add-Rollback ('Remove-Item -LiteralPath ' + (ConvertTo-Literal $path) + ' -Recurse')
+    New-Item -Path $path -Force | Out-Null
+  } elseif ($null -eq $current) {
+    # After a key this script made is removed (an earlier rollback line), the value is gone already.
+    Add-Rollback ('Remove-ItemProperty -LiteralPath ' + (ConvertTo-Literal $path) + ' -Name ' + (ConvertTo-Literal $Name) + ' -ErrorAction SilentlyContinue')
+  } else {
+    Add-Rollback ('New-ItemProperty -LiteralPath ' + (ConvertTo-Literal $path) + ' -Name ' + (ConvertTo-Literal $Name) + ' -PropertyType ' + $kind + ' -Value ' + (ConvertTo-Literal "$current") + ' -Force | Out-Null')
+  }
+  New-ItemProperty -LiteralPath $path -Name $Name -PropertyType $Type -Value $wanted -Force | Out-Null
+  Write-Note ('now ' + (Get-Item -LiteralPath $path).GetValue($Name))
 }
 
 # Removes the Allow entries of one SID; an inherited entry is first turned into an explicit copy

@@ -21,6 +21,12 @@ function stepLine(step: Step): string {
     // handed to json-set safely: the exact change is printed instead.
     case 'set-json-key':
       return `Write-Manual ${q(step.checkId)} ${q(`in ${action.path} set ${JSON.stringify(action.keyPath)} to ${JSON.stringify(action.value)} (keep the other keys; or run: cowork-audit json-set)`)}`;
+    case 'registry-set':
+      return `Set-RegistryValue ${q(action.key)} ${q(action.name)} ${q(action.type)} ${q(String(action.value))}`;
+    case 'set-env-line':
+      return `Write-Manual ${q(step.checkId)} ${q(`in ${action.path} set ${action.name}="${action.value}" (a Linux environment file: use remediate.sh)`)}`;
+    case 'write-file':
+      return `Write-Manual ${q(step.checkId)} ${q(`write ${action.path} (mode ${action.mode}) with this content (use remediate.sh): ${action.content}`)}`;
     case 'manual':
       return `Write-Manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
   }

@@ -13,6 +13,8 @@ import { renderSarif } from './sarif-reporter.js';
 
 export const FILE_FORMATS = ['json', 'sarif', 'junit', 'html', 'md', 'ndjson'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
+/** Formats printed on stdout rather than written to --output: the table, and the one-line summary (summary-reporter.ts). */
+export const STDOUT_FORMATS = ['table', 'summary'] as const;
 
 /** What renderers need beyond the report: the gate the scan was run with and its outcome. */
 export interface RenderContext {

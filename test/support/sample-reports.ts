@@ -126,7 +126,7 @@ export function hostileReport(target: TargetInfo): AuditReport {
       references: [],
     },
     {
-      checkId: 'network.proxy-configured',
+      checkId: 'network.proxy-enforced',
       title: 'A proxy is configured <and> | enforced',
       area: 'network',
       severity: 'info',
