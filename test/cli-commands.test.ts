@@ -135,7 +135,7 @@ describe('output into a closed pipe', () => {
   it('is not a crash when the reader stops early (| head)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { CLI } = await import('./support/cli.js');
-    const run = spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" scan --replay fixtures/endpoints/linux-weak --format json --output - | head -c 10 >/dev/null`, process.execPath, CLI], { encoding: 'utf8' });
+    const run = spawnSync('bash', ['-c', `set -o pipefail; "$0" "$1" scan --replay fixtures/endpoints/linux-weak --format json --output - | true`, process.execPath, CLI], { encoding: 'utf8' });
     expect(run.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.mjs/);
     expect([0, 1]).toContain(run.status);
   });
