@@ -17,7 +17,7 @@ import type { Host } from '../src/host/host.js';
 import { LiveHost } from '../src/host/live-host.js';
 import { ReplayHost, type ReplaySpec } from '../src/host/replay-host.js';
 import { RootHost } from '../src/host/root-host.js';
-import { renderJson } from '../src/report/write-reports.js';
+import { renderHtml } from '../src/report/html-reporter.js';
 import { scan } from '../src/scan/scan.js';
 import { makeTempDir, removeTempDirs, writeFileAt } from './support/host-trees.js';
 
@@ -141,8 +141,20 @@ describe('the example organisation baseline', () => {
     for (const [kind, status] of [['weak', 'fail'], ['hardened', 'pass']] as const) {
       const report = await scan({ host: ReplayHost.fromFolder(path.join(REPO, `fixtures/endpoints/${platform}-${kind}`)), baseline, selection: { only: ['network'] } });
       expect(report.results.map((result) => [result.checkId, result.status]), `${platform}-${kind}`).toEqual(NETWORK.map((check) => [check.meta.id, status]));
-      if (kind === 'weak') expect(renderJson(report)).toContain('"kind": "');
+      if (kind === 'weak') for (const result of report.results) expect(result.remediation?.actions.length, result.checkId).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the new remediation actions in the HTML report', () => {
+  it('are described in words, every value escaped', async () => {
+    const report = await scan({ host: ReplayHost.fromFolder(path.join(REPO, 'fixtures/endpoints/linux-weak')), baseline: loadBaseline(path.join(REPO, 'baselines/example-org.yaml'), BUILTIN_CHECKS), selection: { only: ['network'] } });
+    const html = renderHtml(report, { failOn: 'high', exitCode: 1 });
+    expect(html).toContain('In <code>/home/claude/.claude/settings.json</code> set <code>[&quot;env&quot;,&quot;HTTPS_PROXY&quot;]</code> to <code>&quot;http://proxy.corp.example:3128&quot;</code>');
+    expect(html).toContain('Write <code>/etc/systemd/resolved.conf.d/zz-cowork-audit-fallback.conf</code> (mode <code>0644</code>)');
+    expect(html).not.toContain('(see the JSON report)');
+    const win = await scan({ host: ReplayHost.fromFolder(path.join(REPO, 'fixtures/endpoints/win32-weak')), baseline: 'recommended', selection: { only: ['network'] } });
+    expect(renderHtml(win, { failOn: 'high', exitCode: 1 })).toContain('Set the registry value <code>HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\DNSClient\\EnableMulticast</code> (DWord) to <code>0</code>');
   });
 });
 

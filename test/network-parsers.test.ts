@@ -193,6 +193,13 @@ describe('macos corpus', () => {
     expect(proxy('icedtea-web-scutil-proxy-http-https-enabled.txt')).toMatchObject({ http: { host: 'example.proxy', port: 80, line: 4 }, https: { host: 'example.https.proxy', port: 88, line: 7 } });
   });
 
+  it('scutil dictionaries that are cut, unbalanced or not dictionaries at all are errors with a line', () => {
+    expect(parseScutilDictionary('<dictionary> {\n  HTTPEnable : 1\n}\n}\n').error).toEqual({ line: 4, message: 'unbalanced "}"' });
+    expect(parseScutilDictionary('<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n').error).toEqual({ line: 3, message: 'the output ends inside a <dictionary> or <array>' });
+    expect(parseScutilDictionary('HTTPEnable : 1\n').error).toEqual({ line: 1, message: 'not a scutil dictionary line: "HTTPEnable : 1"' });
+    expect(parseScutilDictionary('').error).toEqual({ line: 1, message: 'no <dictionary> in the output' });
+  });
+
   it.each(dns)('%s parses into resolvers', (name) => {
     const parsed = parseScutilDns(read('macos', name));
     expect(parsed.invalid).toEqual([]);

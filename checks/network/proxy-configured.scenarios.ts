@@ -16,10 +16,10 @@ export default defineScenarios('network.proxy-configured', [
     expect: { status: 'pass', message: /user sessions: https_proxy=http:\/\/proxy\.corp\.example:3128 \(\/etc\/environment:2\); systemd services/ },
   },
   {
-    name: 'linux: a profile.d export that expands another variable, matching proxyUrl',
+    name: 'linux: a profile.d export that expands another variable, matching proxyUrl; an empty ALL_PROXY is no proxy',
     platform: 'linux',
     endpoint: endpoint('linux', {
-      '/etc/profile.d/proxy.sh': { content: `# corporate proxy\nPROXY_HOST=proxy.corp.example\nexport http_proxy="http://\${PROXY_HOST}:3128"\nexport https_proxy=$http_proxy HTTPS_PROXY=$http_proxy\n` },
+      '/etc/profile.d/proxy.sh': { content: `# corporate proxy\nPROXY_HOST=proxy.corp.example\nexport http_proxy="http://\${PROXY_HOST}:3128"\nexport https_proxy=$http_proxy HTTPS_PROXY=$http_proxy\n# an empty variable sets no proxy\nexport ALL_PROXY=""\n` },
     }),
     params: { proxyUrl: PROXY },
     expect: { status: 'pass', message: "(the baseline's proxy)" },

@@ -36,15 +36,14 @@ function sameServer(server: string, expected: string): boolean {
   return left !== undefined && right !== undefined && left.host === right.host && left.port === right.port;
 }
 
-/** What to set where a scope has no proxy, per platform and scope. */
-function missingScopeActions(platform: Platform, scope: 'session' | 'services', expect: Expectation, sources: readonly EnvSource[]): RemediationAction[] {
+/** What to set on Linux where a scope has no proxy: /etc/environment lines, or a systemd drop-in. */
+function missingScopeActions(scope: 'session' | 'services', expect: Expectation, sources: readonly EnvSource[]): RemediationAction[] {
   if (!expect.automatable) {
     const what = scope === 'session' ? `${PROXY_VARIABLES.join(', ')} (and no_proxy/NO_PROXY=${DEFAULT_NO_PROXY}) in ${ENV_FILE}` : `DefaultEnvironment with ${PROXY_VARIABLES.join(', ')} in ${SERVICES_DROP_IN}, then systemctl daemon-reexec`;
     return [{ kind: 'manual', text: `Set ${what} to your corporate proxy${expect.url ? ` (${redactProxy(expect.url)})` : ''}.` }];
   }
   const hasNoProxy = sources.some((source) => source.assignments.some((assignment) => /^no_proxy$/i.test(assignment.name)));
   const names: string[] = [...PROXY_VARIABLES];
-  if (platform !== 'linux') return [];
   if (scope === 'session') {
     const actions: RemediationAction[] = names.map((name) => ({ kind: 'set-env-line', path: ENV_FILE, name, value: expect.url }));
     if (!hasNoProxy) actions.push({ kind: 'set-env-line', path: ENV_FILE, name: 'no_proxy', value: DEFAULT_NO_PROXY }, { kind: 'set-env-line', path: ENV_FILE, name: 'NO_PROXY', value: DEFAULT_NO_PROXY });
@@ -192,7 +191,9 @@ export default defineCheck({
     const env = facts.get(networkEnvironment);
     const system = facts.get(systemProxy);
     if (params.proxyUrl && !parseProxy(params.proxyUrl)) throw new Error(`the baseline's proxyUrl ${redactProxy(params.proxyUrl)} is not a proxy URL (want http://host:port)`);
-    const expect: Expectation = { url: params.proxyUrl, pac: params.proxyPac, automatable: params.proxyUrl !== '' && !hasUserinfo(params.proxyUrl) };
+    // Only a plain URL (no credentials, no quotes or spaces) is written into files and scripts.
+    const automatable = params.proxyUrl !== '' && !hasUserinfo(params.proxyUrl) && /^[a-z][a-z0-9+.-]*:\/\/[^\s"'\\]+$/i.test(params.proxyUrl);
+    const expect: Expectation = { url: params.proxyUrl, pac: params.proxyPac, automatable };
     const notes = [...env.unavailable];
     const findings = envFindings(env.sources, expect);
     // Claude Code does not apply a settings file it cannot parse: its env, the proxy included, is lost.
@@ -220,7 +221,7 @@ export default defineCheck({
           message: `no proxy for user sessions: none of ${PROXY_VARIABLES.join(', ')} is set in ${ENV_FILE}${sessionFiles.some((source) => source.kind === 'shell') ? ', /etc/profile.d/*.sh' : ''} or the scan's environment`,
           location: { path: ENV_FILE },
           subject: 'system',
-          actions: missingScopeActions('linux', 'session', expect, sessionFiles),
+          actions: missingScopeActions('session', expect, sessionFiles),
         });
       }
       const live = env.sources.filter((source) => source.kind === 'systemctl');
@@ -234,7 +235,7 @@ export default defineCheck({
             message: `no proxy for systemd services: DefaultEnvironment sets none of ${PROXY_VARIABLES.join(', ')} (${services.map((source) => source.label).join(', ')})`,
             location: { path: file },
             subject: 'system',
-            actions: missingScopeActions('linux', 'services', expect, services),
+            actions: missingScopeActions('services', expect, services),
           });
         }
       }

@@ -321,6 +321,14 @@ function describeAction(action: RemediationAction): string {
     }
     case 'remove-group-member':
       return `Remove user <code>${e(action.user)}</code> from group <code>${e(action.group)}</code>`;
+    case 'set-json-key':
+      return `In <code>${e(action.path)}</code> set <code>${e(JSON.stringify(action.keyPath))}</code> to <code>${e(JSON.stringify(action.value))}</code>`;
+    case 'set-env-line':
+      return `In <code>${e(action.path)}</code> set <code>${e(`${action.name}="${action.value}"`)}</code>`;
+    case 'write-file':
+      return `Write <code>${e(action.path)}</code> (mode <code>${e(action.mode)}</code>) with <code>${e(action.content)}</code>`;
+    case 'registry-set':
+      return `Set the registry value <code>${e(`${action.key}\\${action.name}`)}</code> (${e(action.type)}) to <code>${e(String(action.value))}</code>`;
     case 'manual':
       return `${e(action.text)}${action.reference ? ` ${link({ title: 'More', url: action.reference })}` : ''}`;
     default:
