@@ -1,12 +1,12 @@
 import { dnsSettings, type LinuxDns } from '../../src/collectors/dns-settings.js';
 import { defineCheck, type Finding } from '../../src/engine/check.js';
-import { stringList } from '../../src/engine/params-schema.js';
 import type { RemediationAction } from '../../src/engine/remediation.js';
 import { FALLBACK_DROP_IN, RESTART_RESOLVED, validateAllowlist } from '../../src/network/dns-findings.js';
 import type { AddressSet } from '../../src/network/ip.js';
 import { resolverAllowlist, resolverProblem } from '../../src/network/public-resolvers.js';
 import { nmDnsOverTls } from '../../src/parsers/networkmanager-conf.js';
 import { COMPILED_IN_FALLBACK_DNS, dnsOverTlsMode } from '../../src/parsers/resolved-conf.js';
+import { allowedResolversParam } from '../../src/network/resolver-params.js';
 
 const EMPTY_FALLBACK: RemediationAction[] = [
   { kind: 'write-file', path: FALLBACK_DROP_IN, content: '# Written by cowork-audit (network.dns-fallback): no fallback resolvers.\n[Resolve]\nFallbackDNS=\n', mode: '0644' },
@@ -84,7 +84,7 @@ export default defineCheck({
     fix: 'Set an empty FallbackDNS= (resolved.conf.d drop-in) and DNSOverTLS=yes or no; on macOS give every interface the corporate resolvers; on Windows turn off smart multi-homed name resolution and LLMNR by policy.',
   },
   params: {
-    allowedResolvers: stringList('The corporate resolvers: IP addresses and CIDR ranges, IPv4 and IPv6. Empty: only well-known public resolvers fail.', []),
+    allowedResolvers: allowedResolversParam,
   },
   uses: [dnsSettings],
   evaluate(facts, params) {

@@ -1,10 +1,10 @@
 import { dnsSettings, type DnsSettings, type LinuxDns } from '../../src/collectors/dns-settings.js';
 import { defineCheck, type Finding, type Location } from '../../src/engine/check.js';
-import { stringList } from '../../src/engine/params-schema.js';
 import type { RemediationAction } from '../../src/engine/remediation.js';
 import { allowedAddresses, resolvedDnsActions, validateAllowlist } from '../../src/network/dns-findings.js';
 import { resolverAllowlist, resolverProblem } from '../../src/network/public-resolvers.js';
 import { MAX_NAMESERVERS, RESOLVED_STUB_ADDRESSES } from '../../src/parsers/resolv-conf.js';
+import { allowedResolversParam } from '../../src/network/resolver-params.js';
 
 interface ResolverUse {
   address: string;
@@ -146,7 +146,7 @@ export default defineCheck({
     fix: 'Configure the corporate resolvers only (systemd-resolved drop-in, NetworkManager connection DNS with ignore-auto-dns, networksetup, Set-DnsClientServerAddress).',
   },
   params: {
-    allowedResolvers: stringList('The corporate resolvers: IP addresses and CIDR ranges, IPv4 and IPv6. Empty: only well-known public resolvers fail.', []),
+    allowedResolvers: allowedResolversParam,
   },
   uses: [dnsSettings],
   evaluate(facts, params) {

@@ -6,7 +6,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { createInterface } from 'node:readline';
 import { STATUSES, type Status } from '../engine/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../engine/severity.js';
-import { NDJSON_SCHEMA } from '../report/ndjson-reporter.js';
+import { NDJSON_SCHEMA, type NdjsonRecord } from '../report/ndjson-reporter.js';
 import { scrubSecrets } from '../secrets/scrub.js';
 import { cellOf, type Candidate, type FleetAggregator, type ReportDigest } from './aggregate.js';
 import { FLEET_SCHEMA_VERSION, MAX_MESSAGE_CHARS, WORST_FINDINGS } from './fleet-model.js';
@@ -207,22 +207,13 @@ export async function readNdjsonReports(file: string, aggregator: FleetAggregato
   if (bad) aggregator.invalid({ path: file, line: bad.first.line, reason: bad.first.reason, badLines: bad.count });
 }
 
-interface ValidRecord {
+/** An NDJSON record as the fleet needs it: the writer's shape, with the time parsed. */
+type ValidRecord = Pick<NdjsonRecord, 'host' | 'target_kind' | 'platform' | 'os' | 'check_id' | 'title' | 'area' | 'severity' | 'status' | 'message'> & {
   timeMs: number;
-  host: string | null;
-  target_kind: string;
-  platform: string;
-  os: string | null;
-  check_id: string;
-  title: string;
-  area: string;
-  severity: Severity;
-  status: Status;
-  message: string;
   locations: unknown[];
   baseline: { id: string; sha256: string };
   tool: { version: string };
-}
+};
 
 /** A record, or why the line is not one. */
 function parseRecord(line: string): ValidRecord | string {

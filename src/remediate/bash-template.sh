@@ -185,8 +185,17 @@ remove_darwin_acl() {
 # set_json_key PATH KEYPATH VALUE: one key of a JSON/JSONC settings file, through `cowork-audit json-set`,
 # which keeps comments and other keys and writes in place (owner, mode and ACL stay). Backed up first.
 BACKUPS=0
+# backup_target: copies $TARGET beside the rollback script and records how to put it back.
+backup_target() {
+  local backup
+  BACKUPS=$((BACKUPS + 1))
+  mkdir -p -- "$ROLLBACK.backup"
+  backup="$ROLLBACK.backup/$BACKUPS"
+  cp -p -- "$TARGET" "$backup"
+  rollback cp -p -- "$backup" "$TARGET"
+}
 set_json_key() {
-  local path=$1 keypath=$2 value=$3 status=0 backup said
+  local path=$1 keypath=$2 value=$3 status=0 said
   locate "$path" || return 0
   exists || { note "skip: $path does not exist"; return 0; }
   "$COWORK_AUDIT" json-set --check -- "$TARGET" "$keypath" "$value" >/dev/null 2>&1 || status=$?
@@ -198,11 +207,7 @@ set_json_key() {
   CHANGES=$((CHANGES + 1))
   say "set $path $keypath -> $value"
   [ "$APPLY" = 1 ] || return 0
-  BACKUPS=$((BACKUPS + 1))
-  mkdir -p -- "$ROLLBACK.backup"
-  backup="$ROLLBACK.backup/$BACKUPS"
-  cp -p -- "$TARGET" "$backup"
-  rollback cp -p -- "$backup" "$TARGET"
+  backup_target
   if said=$("$COWORK_AUDIT" json-set -- "$TARGET" "$keypath" "$value" 2>&1); then
     note "$said"
   else
@@ -215,7 +220,7 @@ set_json_key() {
 # line is appended; a missing file is created (0644). Written in place (owner and mode stay), backed up
 # first. A value with a newline, a double quote or a backslash cannot be written safely and is refused.
 set_env_line() {
-  local path=$1 name=$2 value=$3 current='' found=0 backup tmp
+  local path=$1 name=$2 value=$3 current='' found=0 tmp
   case "$name" in '' | [0-9]* | *[!A-Za-z0-9_]*) refuse "$path: \"$name\" is not a variable name"; return 0 ;; esac
   case "$value" in *$'\n'* | *'"'* | *\\*) refuse "$path: the value for $name holds a newline, a double quote or a backslash"; return 0 ;; esac
   locate "$path" || return 0
@@ -229,11 +234,7 @@ set_env_line() {
   [ "$APPLY" = 1 ] || return 0
   tmp=$(mktemp)
   if exists; then
-    BACKUPS=$((BACKUPS + 1))
-    mkdir -p -- "$ROLLBACK.backup"
-    backup="$ROLLBACK.backup/$BACKUPS"
-    cp -p -- "$TARGET" "$backup"
-    rollback cp -p -- "$backup" "$TARGET"
+    backup_target
     ENV_NAME=$name ENV_VALUE=$value awk '{ line = $0; sub(/^[ \t]+/, "", line); sub(/^export[ \t]+/, "", line) } index(line, ENVIRON["ENV_NAME"] "=") == 1 { if (!done) print ENVIRON["ENV_NAME"] "=\"" ENVIRON["ENV_VALUE"] "\""; done = 1; next } { print } END { if (!done) print ENVIRON["ENV_NAME"] "=\"" ENVIRON["ENV_VALUE"] "\"" }' "$TARGET" > "$tmp"
     cat -- "$tmp" > "$TARGET"
   else
@@ -269,7 +270,7 @@ ensure_folder() {
 # write_file PATH MODE CONTENT: a file the tool owns (a drop-in, a policy file) with exactly CONTENT and
 # MODE; missing folders are made. An existing file is backed up and rewritten in place.
 write_file() {
-  local path=$1 mode=$2 content=$3 backup current
+  local path=$1 mode=$2 content=$3 current
   case "$mode" in [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) refuse "$path: \"$mode\" is not an octal mode"; return 0 ;; esac
   PENDING=0
   ensure_folder "${path%/*}" || return 0
@@ -286,11 +287,7 @@ write_file() {
     CHANGES=$((CHANGES + 1))
     say "rewrite $path ($mode)"
     [ "$APPLY" = 1 ] || return 0
-    BACKUPS=$((BACKUPS + 1))
-    mkdir -p -- "$ROLLBACK.backup"
-    backup="$ROLLBACK.backup/$BACKUPS"
-    cp -p -- "$TARGET" "$backup"
-    rollback cp -p -- "$backup" "$TARGET"
+    backup_target
   else
     CHANGES=$((CHANGES + 1))
     say "create $path ($mode)"
