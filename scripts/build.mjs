@@ -20,3 +20,16 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(outfile, 0o755);
+
+// cowork-audit/sdk for plugins (package.json exports; types from src/sdk.ts). A plugin's copy of a
+// built-in collector shares the scan's facts: the fact store keys collectors by id.
+await build({
+  entryPoints: ['src/sdk.ts'],
+  outfile: 'dist/sdk.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

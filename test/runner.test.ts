@@ -46,6 +46,21 @@ describe('runChecks', () => {
     expect(results.map((result) => [result.status, result.message])).toEqual([['pass', '42'], ['pass', '42'], ['pass', '42']]);
   });
 
+  it('shares facts between copies of one collector (same id), as a plugin bundling the SDK has', async () => {
+    let calls = 0;
+    const make = () => defineCollector({ id: 'target-users', description: '', collect: async () => { calls += 1; return 'users'; } });
+    const builtIn = make();
+    const pluginCopy = make();
+    await runChecks({
+      host,
+      checks: [
+        { check: check('credentials.built-in', { uses: [builtIn], evaluate: (facts) => ({ status: 'pass', message: String(facts.get(builtIn)) }) }), severity: 'high', params: {} },
+        { check: check('custom.acme.plugin', { uses: [pluginCopy], evaluate: (facts) => ({ status: 'pass', message: String(facts.get(pluginCopy)) }) }), severity: 'high', params: {} },
+      ],
+    });
+    expect(calls).toBe(1);
+  });
+
   it('turns a throwing collector into an error naming the collector, and the scan completes', async () => {
     const broken = defineCollector({ id: 'broken-evidence', description: '', collect: async () => { throw new Error('parse failure at line 3'); } });
     const fine = defineCollector({ id: 'fine', description: '', collect: async () => 'ok' });

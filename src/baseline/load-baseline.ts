@@ -44,7 +44,7 @@ export class BaselineError extends UsageError {
   }
 }
 
-const TOP_KEYS = ['id', 'title', 'description', 'extends', 'params', 'checks', 'waivers'] as const;
+const TOP_KEYS = ['id', 'title', 'description', 'extends', 'include', 'params', 'checks', 'waivers'] as const;
 const CHECK_KEYS = ['enabled', 'severity', 'params'] as const;
 const WAIVER_KEYS = ['check', 'reason', 'expires', 'hosts', 'users', 'paths'] as const;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -66,6 +66,25 @@ export function loadBaseline(nameOrFile: string, registry: readonly AnyCheck[]):
     .update(chain.map((source) => source.text).join('\0'))
     .digest('hex');
   return { ...merged, source: last.file, sha256 };
+}
+
+/**
+ * Folders of declarative custom checks that a baseline (or one it extends) names in `include:`, resolved
+ * against the baseline's own folder. Callers load them into the registry before loadBaseline validates.
+ */
+export function baselineIncludes(nameOrFile: string): { dir: string; origin: string }[] {
+  const includes: { dir: string; origin: string }[] = [];
+  for (const source of readChain(nameOrFile, undefined, [])) {
+    const list = (source.toJS() as Record<string, unknown>).include;
+    if (!Array.isArray(list)) continue;
+    const base = source.file.startsWith('builtin:') ? process.cwd() : path.dirname(source.file);
+    list.forEach((item, index) => {
+      if (typeof item === 'string' && item !== '') {
+        includes.push({ dir: path.resolve(base, item), origin: `${source.file}:${source.position(['include', index]).line}: include ${item}` });
+      }
+    });
+  }
+  return includes;
 }
 
 /** Reads a baseline and the ones it extends, root first. */
@@ -127,6 +146,10 @@ function mergeInto(
   if (typeof raw.id === 'string') merged.id = raw.id;
   if (typeof raw.title === 'string') merged.title = raw.title;
   if (!merged.id) issue(['id'], 'a baseline needs an id');
+
+  if (raw.include !== undefined && (!Array.isArray(raw.include) || raw.include.some((item) => typeof item !== 'string' || item === ''))) {
+    issue(['include'], 'expected a list of folders of custom checks (relative to this baseline)');
+  }
 
   if (isMapping(raw.params, ['params'], issue)) {
     for (const [name, value] of Object.entries(raw.params)) {

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { BUILTIN_CHECKS } from '../../checks/index.js';
 import { builtinBaselineNames, loadBaseline, type Baseline } from '../baseline/load-baseline.js';
 import { planChecks } from '../baseline/plan.js';
+import { loadRegistry } from '../custom/registry.js';
 import type { Io } from './main.js';
 
 export function registerBaselineCommands(program: Command, io: Io): void {
@@ -27,8 +28,8 @@ export function registerBaselineCommands(program: Command, io: Io): void {
     .command('validate')
     .description('check a baseline file strictly: exit 2 with file, line and key path of every problem')
     .argument('<file>')
-    .action((file: string) => {
-      const loaded = loadBaseline(file, BUILTIN_CHECKS);
+    .action(async (file: string) => {
+      const loaded = loadBaseline(file, await loadRegistry({ baseline: file }));
       io.stdout(`${loaded.source}: valid baseline "${loaded.id}" (${loaded.checks.size} check settings, ${loaded.waivers.length} waivers)\n`);
     });
 }

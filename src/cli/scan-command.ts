@@ -9,6 +9,7 @@ import { RootHost } from '../host/root-host.js';
 import { renderTable } from '../report/table-reporter.js';
 import { renderSummary } from '../report/summary-reporter.js';
 import { FILE_FORMATS, STDOUT_FORMATS, renderFormat, writeReports, type FileFormat } from '../report/write-reports.js';
+import { loadRegistry } from '../custom/registry.js';
 import { exitCodeFor, scan } from '../scan/scan.js';
 import { UsageError } from '../util/usage-error.js';
 import type { Io } from './main.js';
@@ -27,7 +28,11 @@ export interface ScanFlags {
   quiet?: boolean;
   color: boolean;
   verbose?: boolean;
+  checks: string[];
+  plugin: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerScanCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
@@ -43,6 +48,8 @@ export function registerScanCommand(program: Command, io: Io, setExitCode: (code
     .option('--only <ids|areas>', 'run only these check ids or areas (comma list)')
     .option('--skip <ids|areas>', 'skip these check ids or areas (comma list)')
     .option('--user <name>', "audit this user's home only")
+    .option('--checks <dir>', 'also run the declarative YAML checks of DIR (repeatable)', collect, [])
+    .option('--plugin <file>', 'also run the checks an ES module plugin exports (repeatable)', collect, [])
     .option('-q, --quiet', 'no progress; only failing checks and the summary')
     .option('--no-color', 'no colour (NO_COLOR is honoured too)')
     .option('-v, --verbose', 'every finding, and collector timings on stderr')
@@ -82,12 +89,14 @@ async function runScanCommand(flags: ScanFlags, io: Io): Promise<number> {
   const spinner = interactive ? ora({ text: 'auditing…', stream: process.stderr, color: 'cyan' }).start() : undefined;
   let done = 0;
 
+  const registry = await loadRegistry({ checkDirs: flags.checks, plugins: flags.plugin, baseline: flags.baseline });
   const only = list(flags.only);
   const skip = list(flags.skip);
   let report;
   try {
     report = await scan({
       host,
+      checks: registry,
       baseline: flags.baseline,
       selection: { ...(only ? { only } : {}), ...(skip ? { skip } : {}) },
       ...(flags.user ? { user: flags.user } : {}),

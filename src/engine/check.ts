@@ -53,6 +53,8 @@ export interface Check<S extends Record<string, Schema<unknown>> = Record<string
   readonly meta: CheckMeta;
   readonly params: S;
   readonly uses: readonly Collector<unknown>[];
+  /** Where a custom check comes from (a YAML file or a plugin); absent for built-in checks. */
+  readonly source?: string;
   /** Pure: facts and params in, outcome out. No I/O, no clock, no randomness. */
   evaluate(facts: Facts, params: InferParams<S>): EvaluateOutcome | Promise<EvaluateOutcome>;
 }

@@ -27,7 +27,9 @@ export function describeError(error: unknown): string {
 
 /** Runs each collector at most once a scan and shares its facts with every check that asks. */
 export class FactStore {
-  private readonly cache = new Map<Collector<unknown>, Promise<unknown>>();
+  // Keyed by id: a plugin built against cowork-audit/sdk carries its own copy of a built-in collector,
+  // which must share the scan's facts, not collect them again.
+  private readonly cache = new Map<string, Promise<unknown>>();
   private readonly controller = new AbortController();
   readonly timings = new Map<string, number>();
 
@@ -37,10 +39,10 @@ export class FactStore {
   ) {}
 
   get<T>(collector: Collector<T>): Promise<T> {
-    let pending = this.cache.get(collector) as Promise<T> | undefined;
+    let pending = this.cache.get(collector.id) as Promise<T> | undefined;
     if (!pending) {
       pending = this.start(collector);
-      this.cache.set(collector, pending);
+      this.cache.set(collector.id, pending);
       // A failure is reported to each check that awaits it; this keeps it from being "unhandled" meanwhile.
       pending.catch(() => undefined);
     }
