@@ -9,6 +9,8 @@ import path from 'node:path';
  */
 export default function setup(): () => void {
   execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../../scripts/build.mjs')], { stdio: 'inherit' });
+  // Caches that must outlive the run (the debootstrap rootfs of test/golden-image.test.ts) stay in the OS temp dir.
+  process.env.COWORK_AUDIT_OS_TMPDIR ??= tmpdir();
   const scratch = mkdtempSync(path.join(tmpdir(), 'cowork-audit-tests-'));
   process.env.TMPDIR = scratch;
   return () => rmSync(scratch, { recursive: true, force: true });
