@@ -4,12 +4,56 @@ import { runCommand } from './run-command.js';
 
 const ACL_TIMEOUT_MS = 5_000;
 
-/** POSIX ACL of a real path through getfacl (node has no xattr API; numeric ids keep the image's own). */
-export async function readPosixAcl(realPath: string): Promise<AclEvidence> {
-  const result = await runCommand('getfacl', ['-n', '--absolute-names', '--', realPath], { timeoutMs: ACL_TIMEOUT_MS });
-  if (!result.ran) return { kind: 'unavailable', reason: `${result.unavailable ?? 'getfacl failed'} (the acl package provides getfacl)` };
-  if (result.exitCode !== 0) return { kind: 'unavailable', reason: `getfacl exited ${result.exitCode}: ${firstLine(result.stderr)}` };
-  return { kind: 'posix', entries: parseGetfacl(result.stdout) };
+const BATCH_SIZE = 256;
+
+/** How getfacl names a file in its `# file:` header: backslash doubled, control characters as \ooo; other text as is. */
+export function getfaclName(path: string): string {
+  return path.replace(/[\\\u0000-\u001f\u007f]/g, (char) => (char === '\\' ? '\\\\' : `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`));
+}
+
+/** Splits getfacl output for many files into each file's entries, by the name in its header. */
+export function splitGetfaclOutput(stdout: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  for (const block of stdout.split(/\n\s*\n/)) {
+    const name = /^# file: (.*)$/m.exec(block)?.[1];
+    if (name !== undefined) blocks.set(name, block);
+  }
+  return blocks;
+}
+
+type Pending = { path: string; resolve: (evidence: AclEvidence) => void };
+let queue: Pending[] = [];
+
+/**
+ * POSIX ACL of a real path through getfacl (node has no xattr API; numeric ids keep the image's own).
+ * Requests made in the same turn of the event loop share one getfacl process per 256 paths: a scan of
+ * an image with a thousand homes asks for thousands of ACLs.
+ */
+export function readPosixAcl(realPath: string): Promise<AclEvidence> {
+  return new Promise((resolve) => {
+    if (queue.length === 0) setImmediate(flushQueue);
+    queue.push({ path: realPath, resolve });
+  });
+}
+
+function flushQueue(): void {
+  const batch = queue;
+  queue = [];
+  for (let start = 0; start < batch.length; start += BATCH_SIZE) void readBatch(batch.slice(start, start + BATCH_SIZE));
+}
+
+async function readBatch(batch: Pending[]): Promise<void> {
+  const result = await runCommand('getfacl', ['-n', '--absolute-names', '--', ...batch.map((item) => item.path)], { timeoutMs: ACL_TIMEOUT_MS * 4 });
+  if (!result.ran) {
+    const reason = `${result.unavailable ?? 'getfacl failed'} (the acl package provides getfacl)`;
+    for (const item of batch) item.resolve({ kind: 'unavailable', reason });
+    return;
+  }
+  const blocks = splitGetfaclOutput(result.stdout);
+  for (const item of batch) {
+    const block = blocks.get(getfaclName(item.path));
+    item.resolve(block === undefined ? { kind: 'unavailable', reason: `getfacl gave nothing for this path (exit ${result.exitCode})` } : { kind: 'posix', entries: parseGetfacl(block) });
+  }
 }
 
 /** Extended ACL of a live path, by the platform's own tool. */
