@@ -57,13 +57,17 @@ export const credentialPaths = defineCollector<CredentialPaths>({
     const paths = targetPaths(host.platform);
     const nodes = new NodeCache(host);
 
-    const candidates: Candidate[] = [];
-    for (const user of users.audited) {
-      const envOfUser = current && current.name === user.name ? env : {};
-      candidates.push(...defaultCandidates(host, paths, user, envOfUser));
-      candidates.push(...envCandidates(host, paths, user, envOfUser));
-      candidates.push(...(await folderCandidates(host, paths, user, envOfUser)));
-    }
+    const perUser = await Promise.all(
+      users.audited.map(async (user) => {
+        const envOfUser = current && current.name === user.name ? env : {};
+        return [
+          ...defaultCandidates(host, paths, user, envOfUser),
+          ...envCandidates(host, paths, user, envOfUser),
+          ...(await folderCandidates(host, paths, user, envOfUser)),
+        ];
+      }),
+    );
+    const candidates: Candidate[] = perUser.flat();
 
     const unique = new Map<string, Candidate>();
     for (const candidate of candidates) if (!unique.has(candidate.path)) unique.set(candidate.path, candidate);

@@ -119,15 +119,25 @@ export const shellProfiles = defineCollector<ShellProfiles>({
 
 async function scanFiles(host: Host, files: { path: string; owner: string }[]): Promise<ShellProfiles> {
   const result: ShellProfiles = { read: [], unreadable: [], sightings: [] };
-  for (const file of files) {
-    try {
-      const bytes = await host.readFile(file.path);
-      if (!bytes) continue;
-      result.read.push(file.path);
-      for (const sighting of scanProfileText(bytes.toString('utf8'))) result.sightings.push({ ...sighting, path: file.path, owner: file.owner });
-    } catch (error) {
-      result.unreadable.push({ path: file.path, error: describeError(error) });
+  // Read concurrently (an image may have a thousand homes), report in the order of the list.
+  const outcomes = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, bytes: await host.readFile(file.path) };
+      } catch (error) {
+        return { file, error: describeError(error) };
+      }
+    }),
+  );
+  for (const outcome of outcomes) {
+    const { file } = outcome;
+    if ('error' in outcome) {
+      result.unreadable.push({ path: file.path, error: outcome.error ?? 'unreadable' });
+      continue;
     }
+    if (!outcome.bytes) continue;
+    result.read.push(file.path);
+    for (const sighting of scanProfileText(outcome.bytes.toString('utf8'))) result.sightings.push({ ...sighting, path: file.path, owner: file.owner });
   }
   return result;
 }
