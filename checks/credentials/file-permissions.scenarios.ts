@@ -75,6 +75,15 @@ export default defineScenarios('credentials.file-permissions', [
     expect: { status: 'fail', findings: [{ path: '/srv/keys/aws-creds', message: /mode 0640/ }] },
   },
   {
+    name: 'linux: credentials that could not be read fail instead of passing unseen',
+    platform: 'linux',
+    endpoint: endpoint('linux', {
+      '/home/alice/.aws': { type: 'dir', mode: '0700', uid: 1000, gid: 1000, error: 'EACCES' },
+      '/home/alice/.aws/credentials': { mode: '0644', uid: 1000, gid: 1000, content: '[default]\n', error: 'EACCES' },
+    }),
+    expect: { status: 'fail', findings: [{ path: '/home/alice', subject: 'alice', message: /2 credential location\(s\) of alice could not be inspected .*EACCES/, actions: ['manual'] }] },
+  },
+  {
     name: 'darwin: private keychain-less credentials pass',
     platform: 'darwin',
     endpoint: endpoint('darwin', {

@@ -35,13 +35,23 @@ export default defineCheck({
     const names = nameResolver(facts.get(targetUsers));
     const findings: Finding[] = [];
     const notes = new Set<string>();
+    const unreadable = new Map<string, CredentialPath[]>();
     for (const entry of found) {
       if (entry.error) {
-        notes.add(`${entry.path} could not be inspected (${entry.error})`);
+        unreadable.set(entry.user.name, [...(unreadable.get(entry.user.name) ?? []), entry]);
         continue;
       }
       if (entry.acl?.kind === 'unavailable') notes.add(`ACLs not inspected: ${entry.acl.reason}`);
       findings.push(...judge(entry, params.allowGroupRead, names));
+    }
+    // Evidence that could not be read is not evidence of safety: a gate must not pass on it.
+    for (const [user, entries] of unreadable) {
+      findings.push({
+        message: `${entries.length} credential location(s) of ${user} could not be inspected (${entries[0]?.error ?? 'unreadable'}); run the audit as root to judge them`,
+        location: { path: entries[0]?.user.home ?? entries[0]?.path ?? '' },
+        subject: user,
+        actions: [{ kind: 'manual', text: 'Run cowork-audit as root (MDM and CI do) so that every home can be inspected.' }],
+      });
     }
     const detail = notes.size ? `; ${[...notes].slice(0, 3).join('; ')}` : '';
     if (findings.length > 0) {
