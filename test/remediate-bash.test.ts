@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { filesNamed, treeState } from './support/host-trees.js';
 
 // The scan, remediate, rescan loop on a real image tree with hostile names: the generated script must
 // fix exactly what the report found, inject nothing, be idempotent, and roll back cleanly.
@@ -11,36 +12,6 @@ import { runCli } from './support/cli.js';
 const PRIVATE_KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
 const HOSTILE_HOME = "/home/b ob $(touch PWNED-home) 'q";
 const HOSTILE_KEYS = ["-rf; touch PWNED1 `touch PWNED2` $(touch PWNED3) 'x\"y.pem", 'new\nline key', 'spa ce;&|<>*?.key'];
-
-type Snapshot = Map<string, string>;
-
-function snapshot(root: string): Snapshot {
-  const out: Snapshot = new Map();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      const stats = lstatSync(full);
-      const acl = stats.isSymbolicLink() ? '' : execFileSync('getfacl', ['-n', '--absolute-names', '--omit-header', '--', full], { encoding: 'utf8' });
-      out.set(path.relative(root, full), `${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} ${acl.replace(/\n/g, ' ')}`);
-      if (stats.isDirectory()) walk(full);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function pwnedFiles(...dirs: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (name.startsWith('PWNED')) found.push(full);
-      if (lstatSync(full).isDirectory()) walk(full);
-    }
-  };
-  for (const dir of dirs) if (existsSync(dir)) walk(dir);
-  return found;
-}
 
 function put(root: string, rel: string, content: string, mode: number, uid = 1000): void {
   const file = path.join(root, rel);
@@ -85,7 +56,7 @@ describe('bash remediation: scan, remediate, rescan', () => {
   let out: string;
   let work: string;
   let baseline: string;
-  let before: Snapshot;
+  let before: Map<string, string>;
   let script: string;
 
   beforeAll(() => {
@@ -94,7 +65,7 @@ describe('bash remediation: scan, remediate, rescan', () => {
     work = mkdtempSync(path.join(tmpdir(), 'cowork-remediate-cwd-'));
     baseline = path.join(out, 'baseline.yaml');
     writeFileSync(baseline, 'id: image-gate\nextends: recommended\nparams:\n  agentUser: claude\n');
-    before = snapshot(root);
+    before = treeState(root);
     const scan = runCli(['scan', '--root', root, '--baseline', baseline, '--format', 'json', '--output', out]);
     expect(scan.code, scan.stderr).toBe(1);
     script = path.join(out, 'remediate.sh');
@@ -133,9 +104,9 @@ describe('bash remediation: scan, remediate, rescan', () => {
     expect(run.stdout).toContain(`chmod ${HOSTILE_HOME}/.netrc: 644 -> 0600`);
     expect(run.stdout).toContain('setfacl /home/alice/.docker/config.json: remove user:1001 (r--)');
     expect(run.stdout).toContain('chown /home/alice/.kube/config: uid 0 -> alice (1000)');
-    expect(snapshot(root)).toEqual(before);
+    expect(treeState(root)).toEqual(before);
     expect(readdirSync(work)).toEqual([]);
-    expect(pwnedFiles(root, work, out, process.cwd(), tmpdir())).toEqual([]);
+    expect(filesNamed('PWNED', root, work, out, process.cwd(), tmpdir())).toEqual([]);
   });
 
   it('--apply fixes everything, injects nothing, and a rescan passes', () => {
@@ -144,9 +115,9 @@ describe('bash remediation: scan, remediate, rescan', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/done: \d+ change\(s\) made, 0 refused/);
-    expect(pwnedFiles(root, work, out, process.cwd(), tmpdir())).toEqual([]);
+    expect(filesNamed('PWNED', root, work, out, process.cwd(), tmpdir())).toEqual([]);
     expect(readdirSync(work)).toEqual([]);
-    const after = snapshot(root);
+    const after = treeState(root);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     expect(lstatSync(path.join(root, 'home/alice/.ssh', HOSTILE_KEYS[0] as string)).mode & 0o777).toBe(0o600);
     expect(lstatSync(path.join(root, 'home/alice/.ssh', HOSTILE_KEYS[1] as string)).mode & 0o777).toBe(0o600);
@@ -173,8 +144,8 @@ describe('bash remediation: scan, remediate, rescan', () => {
     const run = spawnSync('bash', [rollback], { cwd: work, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(snapshot(root)).toEqual(before);
-    expect(pwnedFiles(root, work, out, process.cwd(), tmpdir())).toEqual([]);
+    expect(treeState(root)).toEqual(before);
+    expect(filesNamed('PWNED', root, work, out, process.cwd(), tmpdir())).toEqual([]);
   });
 });
 

@@ -2,9 +2,8 @@
 // temporary image with hostile names: dry run, apply, idempotent, rollback, confined to --root) and
 // registry-set (PowerShell, held to the quoting conventions: no PowerShell on this CI). Then the loop
 // scan, remediate, rescan on an image whose network settings are weak.
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { writePowerShellScript } from '../src/remediate/powershell-writer.js';
 import { psQuote } from '../src/remediate/quote.js';
 import type { AuditReport } from '../src/report/report-model.js';
 import { runCli } from './support/cli.js';
+import { filesNamed, treeState } from './support/host-trees.js';
 
 function reportOf(target: AuditReport['target'], actions: RemediationAction[], checkId = 'network.dns-fallback'): AuditReport {
   return {
@@ -27,34 +27,6 @@ function reportOf(target: AuditReport['target'], actions: RemediationAction[], c
   } as unknown as AuditReport;
 }
 
-/** Type, mode, owner, content and link target of every entry: what a rollback must restore. */
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      const stats = lstatSync(full);
-      const what = stats.isSymbolicLink() ? `link ${readlinkSync(full)}` : stats.isDirectory() ? 'dir' : createHash('sha256').update(readFileSync(full)).digest('hex');
-      out.set(path.relative(root, full), `${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} ${what}`);
-      if (stats.isDirectory() && !stats.isSymbolicLink()) walk(full);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function pwned(...dirs: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (name.startsWith('PWNED')) found.push(full);
-      if (lstatSync(full).isDirectory()) walk(full);
-    }
-  };
-  for (const dir of dirs) if (existsSync(dir)) walk(dir);
-  return found;
-}
 
 function put(root: string, rel: string, content: string, mode = 0o644): string {
   const file = path.join(root, rel);
@@ -107,7 +79,7 @@ describe('bash: set-env-line and write-file on an image with hostile names', () 
   writeFileSync(reportFile, JSON.stringify(reportOf({ kind: 'root', platform: 'linux', path: root }, actions)));
   const script = path.join(work, 'remediate.sh');
   const bash = (args: string[]) => spawnSync('bash', [script, '--root', root, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 });
-  const before = snapshot(root);
+  const before = treeState(root);
 
   it('writes a script that passes shellcheck and bash -n, with every value single-quoted', () => {
     const generated = runCli(['remediate', reportFile]);
@@ -130,9 +102,9 @@ describe('bash: set-env-line and write-file on an image with hostile names', () 
     expect(dry.stderr).toContain('REFUSED: /etc/environment: "BAD NAME" is not a variable name');
     expect(dry.stderr).toContain('REFUSED: /etc/bad-mode.conf: "644; touch PWNED-mode" is not an octal mode');
     expect(dry.status).toBe(3);
-    expect(snapshot(root)).toEqual(before);
+    expect(treeState(root)).toEqual(before);
     expect(readdirSync(work).sort()).toEqual(['remediate.sh', 'report.json']);
-    expect(pwned(root, work, outside, process.cwd())).toEqual([]);
+    expect(filesNamed('PWNED', root, work, outside, process.cwd())).toEqual([]);
   });
 
   it('--apply makes exactly the changes, in place, and nothing leaves the image', () => {
@@ -155,7 +127,7 @@ describe('bash: set-env-line and write-file on an image with hostile names', () 
     expect(lstatSync(path.join(root, 'etc/firefox/policies/policies.json')).mode & 0o777).toBe(0o644);
     expect(readFileSync(path.join(root, HOSTILE_DIR, "new $(touch PWNED-name)\n'file'.conf"), 'utf8')).toBe('x\n');
     expect(readdirSync(outside, { recursive: true })).toEqual(['sub']);
-    expect(pwned(root, work, outside, process.cwd())).toEqual([]);
+    expect(filesNamed('PWNED', root, work, outside, process.cwd())).toEqual([]);
   });
 
   it('a second --apply changes nothing', () => {
@@ -171,9 +143,9 @@ describe('bash: set-env-line and write-file on an image with hostile names', () 
     const back = spawnSync('bash', [rollback], { cwd: work, encoding: 'utf8' });
     expect(back.stderr).toBe('');
     expect(back.status).toBe(0);
-    expect(snapshot(root)).toEqual(before);
+    expect(treeState(root)).toEqual(before);
     expect(readFileSync(path.join(root, 'etc/environment'), 'utf8')).toBe(environment);
-    expect(pwned(root, work, outside, process.cwd())).toEqual([]);
+    expect(filesNamed('PWNED', root, work, outside, process.cwd())).toEqual([]);
   });
 });
 
@@ -192,7 +164,7 @@ describe('scan, remediate, rescan: an image with weak network settings', () => {
     put(root, 'usr/lib/firefox/firefox', '', 0o755);
     const baseline = path.join(out, 'baseline.yaml');
     writeFileSync(baseline, 'id: corp\nextends: recommended\nparams:\n  proxyUrl: http://proxy.corp.example:3128\n  allowedResolvers: [10.20.0.53, 10.20.0.54]\n');
-    const before = snapshot(root);
+    const before = treeState(root);
     const status = (report: string) => Object.fromEntries((JSON.parse(report) as { results: { checkId: string; status: string }[] }).results.map((result) => [result.checkId, result.status]));
 
     const scan = runCli(['scan', '--root', root, '--baseline', baseline, '--only', 'network', '--format', 'json', '--output', out]);
@@ -211,7 +183,7 @@ describe('scan, remediate, rescan: an image with weak network settings', () => {
 
     const back = spawnSync('bash', [path.join(out, 'rollback.sh')], { cwd: out, encoding: 'utf8' });
     expect(back.status).toBe(0);
-    expect(snapshot(root)).toEqual(before);
+    expect(treeState(root)).toEqual(before);
   });
 });
 

@@ -2,7 +2,7 @@
 // a tree (type, mode, owner, size, mtime, ctime, content hash, link target, ACL) to prove nothing changed.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -68,4 +68,38 @@ export function snapshotTree(root: string): string {
   walk(root);
   const acl = execFileSync('getfacl', ['-R', '-P', '-n', '-p', '--', root], { encoding: 'utf8' });
   return `${lines.join('\n')}\n--- acl ---\n${acl}`;
+}
+
+/**
+ * What remediation and its rollback change, entry by entry: type, mode, owner, content hash or link
+ * target, and ACL. No times: a rollback restores state, not ctime.
+ */
+export function treeState(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      const stats = lstatSync(full);
+      const what = stats.isSymbolicLink() ? `link ${readlinkSync(full)}` : stats.isDirectory() ? 'dir' : createHash('sha256').update(readFileSync(full)).digest('hex');
+      const acl = stats.isSymbolicLink() ? '' : execFileSync('getfacl', ['-n', '--absolute-names', '--omit-header', '--', full], { encoding: 'utf8' }).replace(/\n/g, ' ');
+      out.set(path.relative(root, full), `${(stats.mode & 0o7777).toString(8)} ${stats.uid}:${stats.gid} ${what} ${acl}`);
+      if (stats.isDirectory()) walk(full);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Files whose name starts with prefix under the folders: what an injected `touch PWNED` would leave. */
+export function filesNamed(prefix: string, ...dirs: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (name.startsWith(prefix)) found.push(full);
+      if (lstatSync(full).isDirectory()) walk(full);
+    }
+  };
+  for (const dir of dirs) if (existsSync(dir)) walk(dir);
+  return found;
 }
