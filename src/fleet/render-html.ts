@@ -5,6 +5,7 @@
 // lowest score first. Written in pieces, a host row at a time.
 import { SEVERITIES, type Severity } from '../engine/severity.js';
 import { escapeHtml as e } from '../report/html/escape.js';
+import { htmlHead } from '../report/html/head.js';
 import { REPORT_CSS } from '../report/html/styles.js';
 import { formatAge } from './duration.js';
 import type { BoundedList, FleetCheck, FleetHost, FleetSummary, FleetSummaryHead } from './fleet-model.js';
@@ -61,17 +62,7 @@ table.plain th { font-size: 11px; text-transform: uppercase; letter-spacing: 0.0
 export function* renderFleetHtml(summary: FleetSummary): Generator<string> {
   const h = summary.head;
   const title = ['cowork-audit fleet summary', `${h.inputs.hosts} host${h.inputs.hosts === 1 ? '' : 's'}`, h.scores.median === null ? '' : `median score ${h.scores.median}`].filter(Boolean);
-  yield `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(FLEET_HTML_CSP)}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${e(`${h.tool.name} ${h.tool.version}`)}">
-<title>${e(title.join(' · '))}</title>
-<style>${REPORT_CSS}${FLEET_CSS}</style>
-</head>
+  yield `${htmlHead({ csp: FLEET_HTML_CSP, generator: `${h.tool.name} ${h.tool.version}`, title: title.join(' · '), css: `${REPORT_CSS}${FLEET_CSS}` })}
 <body>
 ${masthead(h)}
 <main class="wrap">

@@ -9,6 +9,7 @@ import { actionKey, type RemediationAction } from '../engine/remediation.js';
 import type { CheckResult, ResultFinding, Status } from '../engine/result.js';
 import { FAIL_ON_VALUES, SEVERITIES, meetsThreshold, severityRank, type FailOn, type Severity } from '../engine/severity.js';
 import { escapeHtml as e, safeHttpUrl } from './html/escape.js';
+import { htmlHead } from './html/head.js';
 import { FILTER_SCRIPT, FILTER_SCRIPT_HASH } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
 import type { AuditReport } from './report-model.js';
@@ -43,17 +44,7 @@ export function renderHtml(report: AuditReport, context: HtmlContext): string {
   const t = report.target ?? ({} as Partial<AuditReport['target']>);
   const titleParts = ['cowork-audit report', t.hostname || t.path || t.kind, `score ${score}`, gateFailed ? 'FAIL' : 'PASS'].filter(Boolean);
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(HTML_REPORT_CSP)}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${e(`${report.tool?.name ?? 'cowork-audit'} ${report.tool?.version ?? ''}`.trim())}">
-<title>${e(titleParts.join(' · '))}</title>
-<style>${REPORT_CSS}</style>
-</head>
+  return `${htmlHead({ csp: HTML_REPORT_CSP, generator: `${report.tool?.name ?? 'cowork-audit'} ${report.tool?.version ?? ''}`.trim(), title: titleParts.join(' · '), css: REPORT_CSS })}
 <body>
 ${masthead(report)}
 <main class="wrap">
