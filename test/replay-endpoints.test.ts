@@ -9,7 +9,7 @@ import { reportSchemaErrors } from './support/report-schema.js';
 import { BUILTIN_CHECKS } from '../checks/index.js';
 import { loadBaseline, type Baseline } from '../src/baseline/load-baseline.js';
 import type { CheckResult, ResultFinding } from '../src/engine/result.js';
-import { ReplayHost, loadReplaySpec, type ReplaySpec } from '../src/host/replay-host.js';
+import { ReplayHost, fragmentFiles, loadReplaySpec, type ReplaySpec } from '../src/host/replay-host.js';
 import type { AuditReport } from '../src/report/report-model.js';
 import { renderTable } from '../src/report/table-reporter.js';
 import { renderJson } from '../src/report/write-reports.js';
@@ -67,12 +67,29 @@ interface RawManifest {
   files?: Record<string, { contentFile?: string } | null>;
 }
 
+/** expected.yaml plus the per-area fragments in expected.d/ (checks and secrets; a check named twice is an error). */
 function loadExpected(name: string): Expected {
-  return parseYaml(readFileSync(path.join(ENDPOINTS_DIR, name, 'expected.yaml'), 'utf8')) as Expected;
+  const expected = parseYaml(readFileSync(path.join(ENDPOINTS_DIR, name, 'expected.yaml'), 'utf8')) as Expected;
+  for (const file of fragmentFiles(path.join(ENDPOINTS_DIR, name, 'expected.d'))) {
+    const fragment = parseYaml(readFileSync(file, 'utf8')) as Partial<Expected> | null;
+    for (const [id, check] of Object.entries(fragment?.checks ?? {})) {
+      if (id in expected.checks) throw new Error(`${file}: ${id} is already expected`);
+      expected.checks[id] = check;
+    }
+    expected.secrets = [...(expected.secrets ?? []), ...(fragment?.secrets ?? [])];
+    expected.knownBugs = [...(expected.knownBugs ?? []), ...(fragment?.knownBugs ?? [])];
+  }
+  return expected;
 }
 
+/** endpoint.yaml and its endpoint.d/ fragments as written (contentFile not yet read). */
 function loadRawManifest(name: string): RawManifest {
-  return parseYaml(readFileSync(path.join(ENDPOINTS_DIR, name, 'endpoint.yaml'), 'utf8')) as RawManifest;
+  const manifest = parseYaml(readFileSync(path.join(ENDPOINTS_DIR, name, 'endpoint.yaml'), 'utf8')) as RawManifest;
+  for (const file of fragmentFiles(path.join(ENDPOINTS_DIR, name, 'endpoint.d'))) {
+    const fragment = parseYaml(readFileSync(file, 'utf8')) as RawManifest | null;
+    manifest.files = { ...(manifest.files ?? {}), ...(fragment?.files ?? {}) };
+  }
+  return manifest;
 }
 
 /** Files under a folder, as paths relative to it with `/`. */
@@ -163,7 +180,8 @@ afterAll(() => {
 it('records the six endpoints, each folder with a manifest and expectations and nothing else', () => {
   expect(ENDPOINTS).toEqual(expect.arrayContaining(REQUIRED));
   for (const name of ENDPOINTS) {
-    expect(listFiles(path.join(ENDPOINTS_DIR, name)).filter((file) => !file.startsWith('files/')).sort(), name).toEqual(['endpoint.yaml', 'expected.yaml']);
+    const manifests = listFiles(path.join(ENDPOINTS_DIR, name)).filter((file) => !file.startsWith('files/'));
+    expect(manifests.filter((file) => !/^(endpoint|expected)\.d\/[a-z0-9-]+\.yaml$/.test(file)).sort(), name).toEqual(['endpoint.yaml', 'expected.yaml']);
   }
 });
 
@@ -211,8 +229,11 @@ describe.each(ENDPOINTS)('%s', (name) => {
     const recorded = new Set(Object.keys(spec.files ?? {}).map(fold));
     for (const [checkId, check] of Object.entries(expected.checks)) {
       expect(['pass', 'fail', 'skipped', 'error', 'waived']).toContain(check.status);
-      if (weak) expect(check.status, `${checkId} must fail on a weak endpoint`).toBe('fail');
-      if (name.endsWith('-hardened')) expect(check.status, `${checkId} must pass on a hardened endpoint`).toBe('pass');
+      // A check that does not claim this platform is skipped here; every other one must decide.
+      const claims = BUILTIN_CHECKS.find((candidate) => candidate.meta.id === checkId)?.meta.platforms.includes(spec.platform) ?? true;
+      if (!claims) expect(check.status, `${checkId} does not claim ${spec.platform}`).toBe('skipped');
+      else if (weak) expect(check.status, `${checkId} must fail on a weak endpoint`).toBe('fail');
+      else if (name.endsWith('-hardened')) expect(check.status, `${checkId} must pass on a hardened endpoint`).toBe('pass');
       if (check.status === 'fail') {
         expect(check.findings, `${checkId}: number of findings`).toBeTypeOf('number');
         const expectations = check.expect ?? [];
@@ -245,8 +266,9 @@ describe.each(ENDPOINTS)('%s', (name) => {
     expect(report.target.users).toContain('claude');
     expect(report.results.map((result) => result.checkId).sort()).toEqual(Object.keys(expected.checks).sort());
     for (const result of report.results) expect(result.error, `${result.checkId}: ${result.message}`).toBeUndefined();
-    const failing = Object.values(expected.checks).filter((check) => check.status === 'fail').length;
-    expect(report.summary).toMatchObject({ fail: failing, pass: Object.keys(expected.checks).length - failing, error: 0, skipped: 0, waived: 0 });
+    const count = (status: string) => Object.values(expected.checks).filter((check) => check.status === status).length;
+    expect(report.summary).toMatchObject({ fail: count('fail'), pass: count('pass'), error: 0, skipped: count('skipped'), waived: 0 });
+    expect(count('fail') + count('pass') + count('skipped')).toBe(Object.keys(expected.checks).length);
   });
 
   for (const [checkId, check] of Object.entries(expected.checks)) {

@@ -164,7 +164,9 @@ function mergeInto(
         schemaIssues(found);
         if (found.length > 0) break;
       }
-      merged.params[name] = value;
+      // A mapping parameter (egress, telemetry) extends the parent's field by field.
+      const previous = merged.params[name];
+      merged.params[name] = isPlainMapping(previous) && isPlainMapping(value) ? { ...previous, ...value } : value;
     }
   }
 
@@ -257,4 +259,8 @@ function isMapping(
   if (typeof value === 'object' && !Array.isArray(value)) return true;
   issue(at, `expected a mapping, got ${Array.isArray(value) ? 'a list' : typeof value}`);
   return false;
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }

@@ -25,9 +25,19 @@ export function planChecks(registry: readonly AnyCheck[], baseline: Baseline, se
       return {
         check,
         severity: setting?.severity ?? check.meta.severity,
-        params: { ...defaultsOf(check.params), ...shared, ...(setting?.params ?? {}) },
+        params: withRecordDefaults(check, { ...defaultsOf(check.params), ...shared, ...(setting?.params ?? {}) }),
       };
     });
+}
+
+/** A mapping parameter set in part by a baseline gets its other fields from the check's defaults. */
+function withRecordDefaults(check: AnyCheck, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const schema = check.params[name];
+    out[name] = schema?.type === 'record' ? (schema.validate(value, [name], []) ?? value) : value;
+  }
+  return out;
 }
 
 function validateSelectors(registry: readonly AnyCheck[], selectors: string[]): void {

@@ -126,6 +126,29 @@ export function stringList(description: string, defaultValue: string[] = []): Sc
   };
 }
 
+/**
+ * A mapping of named fields (for example `egress: { allow: [...], probes: [...] }`): unknown keys are
+ * errors, missing keys take their defaults, so a baseline sets only the fields it cares about.
+ */
+export function record<S extends Record<string, Schema<unknown>>>(description: string, fields: S): Schema<InferParams<S>> {
+  return {
+    type: 'record',
+    description,
+    defaultValue: defaultsOf(fields),
+    describe: () => `mapping of ${Object.entries(fields).map(([name, field]) => `${name} (${field.describe()})`).join(', ')}`,
+    validate(value, path, issues) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) {
+        issues.push({ path, message: `expected a mapping, got ${typeName(value)}` });
+        return undefined;
+      }
+      const before = issues.length;
+      const given = validateParams(fields, value, path, issues);
+      if (issues.length > before) return undefined;
+      return { ...defaultsOf(fields), ...given };
+    },
+  };
+}
+
 /** Validates an object of params strictly: unknown keys are errors, missing keys take defaults. */
 export function validateParams<S extends Record<string, Schema<unknown>>>(
   schema: S,

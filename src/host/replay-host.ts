@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseDarwinLsAcl, parseGetfacl, parseWindowsAclJson } from './acl-parsers.js';
@@ -67,16 +67,17 @@ export function commandKey(command: string, args: readonly string[]): string {
   return [command, ...args].join(' ');
 }
 
-/** Loads fixtures/endpoints/NAME/endpoint.yaml (or a folder given by path). */
+/**
+ * Loads fixtures/endpoints/NAME/endpoint.yaml (or a folder given by path), plus the fragments in
+ * endpoint.d/*.yaml in name order: a recording assembled per area (firewall, agent settings, ...). A
+ * fragment adds files, commands, env, users and groups (members of a group it names again are added);
+ * naming a file, command, variable or user the manifest already has is an error, never a silent override.
+ */
 export function loadReplaySpec(folder: string): ReplaySpec {
   const file = path.join(folder, 'endpoint.yaml');
-  let spec: ReplaySpec;
-  try {
-    spec = parseYaml(readFileSync(file, 'utf8')) as ReplaySpec;
-  } catch (error) {
-    throw new UsageError(`replay fixture ${file}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const spec = readManifest(file) as ReplaySpec;
   if (!spec || !PLATFORMS.includes(spec.platform)) throw new UsageError(`replay fixture ${file}: platform must be one of ${PLATFORMS.join(', ')}`);
+  for (const fragment of fragmentFiles(path.join(folder, 'endpoint.d'))) mergeFragment(spec, readManifest(fragment) as Partial<ReplaySpec> | null, fragment);
   for (const [target, entry] of Object.entries(spec.files ?? {})) {
     if (entry?.contentFile) {
       const source = path.resolve(folder, 'files', entry.contentFile);
@@ -86,6 +87,50 @@ export function loadReplaySpec(folder: string): ReplaySpec {
     }
   }
   return spec;
+}
+
+/** The .yaml files of a fragment folder, in name order; none when the folder is absent. */
+export function fragmentFiles(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name.endsWith('.yaml') && !name.startsWith('.')).sort().map((name) => path.join(folder, name));
+}
+
+function readManifest(file: string): unknown {
+  try {
+    return parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`replay fixture ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function mergeFragment(spec: ReplaySpec, fragment: Partial<ReplaySpec> | null, file: string): void {
+  if (!fragment) return;
+  const clash = (what: string, key: string) => new UsageError(`replay fixture ${file}: ${what} ${key} is already recorded`);
+  if (fragment.platform !== undefined && fragment.platform !== spec.platform) throw new UsageError(`replay fixture ${file}: platform ${fragment.platform} differs from the manifest's ${spec.platform}`);
+  const mergeMap = <T>(into: Record<string, T>, from: Record<string, T> | undefined, what: string) => {
+    for (const [key, value] of Object.entries(from ?? {})) {
+      if (key in into) throw clash(what, key);
+      into[key] = value;
+    }
+  };
+  spec.files ??= {};
+  mergeMap(spec.files, fragment.files, 'file');
+  if (fragment.commands) mergeMap((spec.commands ??= {}), fragment.commands, 'command');
+  if (fragment.env) mergeMap((spec.env ??= {}), fragment.env, 'variable');
+  for (const user of fragment.users ?? []) {
+    if (spec.users.some((known) => known.name === user.name)) throw clash('user', user.name);
+    spec.users.push(user);
+  }
+  for (const group of fragment.groups ?? []) {
+    const known = (spec.groups ??= []).find((candidate) => candidate.name === group.name);
+    if (known) known.members = [...new Set([...known.members, ...group.members])];
+    else spec.groups.push(group);
+  }
 }
 
 /** A recorded endpoint: how macOS and Windows checks are tested on a Linux CI. */

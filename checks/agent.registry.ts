@@ -1,0 +1,4 @@
+import type { AnyCheck } from '../src/engine/check.js';
+
+// Checks of one work stream, spread into checks/index.ts; folded into it when the stream lands.
+export const AGENT_CHECKS: readonly AnyCheck[] = [] as unknown as readonly AnyCheck[];
