@@ -6,6 +6,8 @@ import { BUILTIN_CHECKS } from '../checks/index.js';
 import { applyWaivers } from '../src/baseline/apply-waivers.js';
 import { BaselineError, loadBaseline } from '../src/baseline/load-baseline.js';
 import { planChecks } from '../src/baseline/plan.js';
+import { defineCheck, type AnyCheck } from '../src/engine/check.js';
+import { record, stringList } from '../src/engine/params-schema.js';
 import type { CheckResult } from '../src/engine/result.js';
 import { UsageError } from '../src/util/usage-error.js';
 
@@ -179,5 +181,35 @@ describe('applyWaivers', () => {
   it('never waives a check that errored or passed', () => {
     const errored: CheckResult = { ...failing(), status: 'error', findings: [] };
     expect(applyWaivers([errored], [waiver], { today: '2026-01-01' })[0]?.status).toBe('error');
+  });
+});
+
+describe('mapping parameters (record)', () => {
+  const check = defineCheck({
+    meta: { id: 'firewall.example', title: 'example', area: 'firewall', severity: 'low', platforms: ['linux'], targets: ['live'], rationale: 'r', references: [], fix: 'f' },
+    params: { egress: record('egress policy', { allow: stringList('allowed', ['192.0.2.1:443']), probes: stringList('probes', ['198.51.100.7:443']) }) },
+    uses: [],
+    evaluate: () => ({ status: 'pass', message: 'ok' }),
+  }) as unknown as AnyCheck;
+  const load = (name: string, text: string) => loadBaseline(file(name, text), [check]);
+
+  it('fills the fields a baseline leaves out from the defaults, and an extending baseline merges field by field', () => {
+    load('rec-parent.yaml', 'id: rec-parent\ntitle: p\nparams:\n  egress:\n    allow: [203.0.113.5:443]\n');
+    const child = load('rec-child.yaml', 'id: rec-child\ntitle: c\nextends: ./rec-parent.yaml\nparams:\n  egress:\n    probes: [198.51.100.9:22]\n');
+    const [planned] = planChecks([check], child);
+    expect(planned?.params.egress).toEqual({ allow: ['203.0.113.5:443'], probes: ['198.51.100.9:22'] });
+    const parent = load('rec-parent2.yaml', 'id: rec-parent2\ntitle: p\nparams:\n  egress:\n    allow: [203.0.113.5:443]\n');
+    expect(planChecks([check], parent)[0]?.params.egress).toEqual({ allow: ['203.0.113.5:443'], probes: ['198.51.100.7:443'] });
+  });
+
+  it('rejects an unknown field and a wrong type inside the mapping with its key path and line', () => {
+    let issues: string[] = [];
+    try {
+      load('rec-bad.yaml', 'id: rec-bad\ntitle: b\nparams:\n  egress:\n    allow: 443\n    probez: []\n');
+    } catch (error) {
+      if (!(error instanceof BaselineError)) throw error;
+      issues = error.issues.map((issue) => `${issue.line}: ${issue.keyPath}: ${issue.message}`);
+    }
+    expect(issues).toEqual(expect.arrayContaining([expect.stringMatching(/^5: params\.egress\.allow: expected a list/), expect.stringMatching(/^6: params\.egress\.probez: unknown parameter "probez"/)]));
   });
 });

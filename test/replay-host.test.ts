@@ -330,3 +330,35 @@ describe('loadReplaySpec', () => {
     expect(() => loadReplaySpec(fixture('platform: solaris\nusers: []\nfiles: {}\n'))).toThrow(/platform must be one of linux, darwin, win32/);
   });
 });
+
+describe('recorded endpoint fragments (endpoint.d)', () => {
+  const make = (fragments: Record<string, string>) => {
+    const folder = makeTempDir('replay-fragments');
+    writeFileSync(path.join(folder, 'endpoint.yaml'), 'platform: linux\nusers:\n  - { name: alice, uid: 1000, gid: 1000, home: /home/alice }\ngroups:\n  - { name: docker, gid: 999, members: [] }\nfiles:\n  /etc/hostname: { content: "box\\n" }\ncommands:\n  uname -s: { stdout: "Linux\\n" }\n');
+    mkdirSync(path.join(folder, 'endpoint.d'));
+    for (const [name, text] of Object.entries(fragments)) writeFileSync(path.join(folder, 'endpoint.d', name), text);
+    return folder;
+  };
+
+  it('merges files, commands, env, users and group members from every fragment in name order', async () => {
+    const folder = make({
+      '20-b.yaml': 'files:\n  /etc/b: { content: "b\\n" }\ngroups:\n  - { name: docker, gid: 999, members: [alice] }\n',
+      '10-a.yaml': 'files:\n  /etc/a: { content: "a\\n" }\ncommands:\n  nft -j list ruleset: { stdout: "{}" }\nenv:\n  HTTPS_PROXY: http://proxy:3128\nusers:\n  - { name: claude, uid: 1001, gid: 1001, home: /home/claude }\n',
+      'notes.txt': 'ignored',
+    });
+    const host = ReplayHost.fromFolder(folder);
+    expect((await host.readFile('/etc/a'))?.toString()).toBe('a\n');
+    expect((await host.readFile('/etc/b'))?.toString()).toBe('b\n');
+    expect((await host.run('nft', ['-j', 'list', 'ruleset'])).stdout).toBe('{}');
+    expect((await host.run('uname', ['-s'])).stdout).toBe('Linux\n');
+    expect((await host.env()).HTTPS_PROXY).toBe('http://proxy:3128');
+    expect((await host.users()).map((user) => user.name)).toEqual(['alice', 'claude']);
+    expect((await host.groups()).find((group) => group.name === 'docker')?.members).toEqual(['alice']);
+  });
+
+  it('refuses a fragment that records a file, command or user again, naming the fragment', () => {
+    expect(() => loadReplaySpec(make({ 'x.yaml': 'files:\n  /etc/hostname: { content: "other\\n" }\n' }))).toThrow(/endpoint\.d\/x\.yaml: file \/etc\/hostname is already recorded/);
+    expect(() => loadReplaySpec(make({ 'y.yaml': 'commands:\n  uname -s: { stdout: "Darwin\\n" }\n' }))).toThrow(/y\.yaml: command uname -s is already recorded/);
+    expect(() => loadReplaySpec(make({ 'z.yaml': 'platform: darwin\n' }))).toThrow(/z\.yaml: platform darwin differs/);
+  });
+});
