@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostAccessError, type AclEvidence, type FileInfo, type Host } from '../src/host/host.js';
@@ -284,6 +284,40 @@ describe('RootHost file evidence', () => {
       ]);
     }
     expect((await host.acl('/home/bob/missing')).kind).toBe('unavailable');
+  });
+});
+
+describe('RootHost lookups are remembered per scan, and stay exact', () => {
+  it('what a path is comes from the resolved entry: `..` after a folder, a link to /', async () => {
+    const dir = makeTempDir('root-cache');
+    writeFileAt(path.join(dir, 'home/alice/.aws/credentials'), 'x', 0o600);
+    writeFileAt(path.join(dir, 'etc/hostname'), 'box\n', 0o644);
+    mkdirSync(path.join(dir, 'srv'), { mode: 0o711 });
+    linkAt(path.join(dir, 'home/alice/top'), '/');
+    const image = new RootHost(dir);
+    expect((await image.stat('/home/alice/.aws/..'))?.path).toBe('/home/alice/.aws/..');
+    chmodSync(path.join(dir, 'home/alice'), 0o750);
+    chmodSync(path.join(dir, 'home/alice/.aws'), 0o700);
+    expect((await image.stat('/home/alice/.aws/..'))?.mode).toBe(0o750);
+    expect((await image.lstat('/home/alice/top'))?.type).toBe('symlink');
+    expect((await image.stat('/home/alice/top'))?.type).toBe('dir');
+    expect(await image.realPath('/home/alice/top/etc/hostname')).toBe('/etc/hostname');
+    expect((await image.stat('/home/alice/.aws/credentials'))?.mode).toBe(0o600);
+    // Asked again (now from the remembered entries), the answers are the same.
+    expect((await image.stat('/home/alice/.aws/credentials'))?.mode).toBe(0o600);
+    expect(await image.stat('/home/alice/.azure/config')).toBeUndefined();
+    expect(await image.readFile('/home/alice/.azure/config')).toBeUndefined();
+  });
+
+  // As root every folder lists; as another user this takes the one-lstat-per-name way.
+  it('a folder that may be entered but not listed (0311) still answers for the names inside it', async () => {
+    const dir = makeTempDir('root-cache-311');
+    writeFileAt(path.join(dir, 'home/bob/.netrc'), 'machine x', 0o600);
+    chmodSync(path.join(dir, 'home/bob'), 0o311);
+    const image = new RootHost(dir);
+    expect((await image.stat('/home/bob/.netrc'))?.mode).toBe(0o600);
+    expect(await image.stat('/home/bob/.pgpass')).toBeUndefined();
+    chmodSync(path.join(dir, 'home/bob'), 0o755);
   });
 });
 

@@ -13,7 +13,11 @@ import { scanNpmrc } from '../parsers/npmrc.js';
 import { scanPgpass } from '../parsers/pgpass.js';
 import { scanTerraformCredentials } from '../parsers/terraform-credentials.js';
 import { findTokens } from '../secrets/token-shapes.js';
+import { mapConcurrent } from '../util/map-concurrent.js';
 import { credentialPaths } from './credential-paths.js';
+
+/** Credential files are small; 32 reads in flight keep the disk busy without holding thousands at once. */
+const READ_CONCURRENCY = 32;
 
 const SCANNERS: Record<ScannerId, (text: string) => ScanResult> = {
   aws: scanAwsFile,
@@ -58,19 +62,19 @@ export const credentialContents = defineCollector<CredentialContents>({
   description: 'kinds of credentials stored in credential files (values never leave the collector)',
   async collect({ host, get }) {
     const { found } = await get(credentialPaths);
-    const files: FileSightings[] = [];
-    for (const entry of found) {
-      if (!entry.scan || entry.info?.type !== 'file') continue;
+    const scanned = await mapConcurrent(found, READ_CONCURRENCY, async (entry): Promise<FileSightings | undefined> => {
+      if (!entry.scan || entry.info?.type !== 'file') return undefined;
       const base = { path: entry.path, user: entry.user.name, store: entry.store, label: entry.label };
       try {
         const bytes = await host.readFile(entry.path);
-        if (!bytes) continue;
+        if (!bytes) return undefined;
         const result = SCANNERS[entry.scan](bytes.toString('utf8'));
-        files.push({ ...base, sightings: result.sightings, ...(result.error ? { error: result.error } : {}) });
+        return { ...base, sightings: result.sightings, ...(result.error ? { error: result.error } : {}) };
       } catch (error) {
-        files.push({ ...base, sightings: [], error: describeError(error) });
+        return { ...base, sightings: [], error: describeError(error) };
       }
-    }
+    });
+    const files = scanned.filter((file): file is FileSightings => file !== undefined);
     const env: EnvSighting[] = [];
     for (const [variable, value] of Object.entries(await host.env())) {
       for (const token of findTokens(value)) {

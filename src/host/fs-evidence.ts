@@ -27,6 +27,10 @@ export function toFileInfo(targetPath: string, stats: Stats, linkTarget?: string
 
 const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 
+export function isAbsentError(error: unknown): boolean {
+  return ABSENT.has((error as NodeJS.ErrnoException).code ?? 'EIO');
+}
+
 /** Absent paths are undefined; unreadable ones are a HostAccessError naming the target path only. */
 export function accessError(targetPath: string, error: unknown): undefined {
   const code = (error as NodeJS.ErrnoException).code ?? 'EIO';

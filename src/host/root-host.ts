@@ -1,8 +1,8 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { lstat, readlink } from 'node:fs/promises';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { parseGroup, parsePasswd } from './accounts.js';
-import { accessError, listDirectory, readRegularFile, statPath } from './fs-evidence.js';
+import { accessError, isAbsentError, listDirectory, readRegularFile, statPath, toFileInfo } from './fs-evidence.js';
 import {
   DEFAULT_MAX_READ_BYTES,
   HostAccessError,
@@ -25,7 +25,14 @@ export interface ResolvedPath {
   real: string;
   /** The same entry as seen from inside the image. */
   inside: string;
+  /** A component was found missing: the entry does not exist, no need to look again. */
+  absent?: boolean;
+  /** What the last component is (lstat), when the path has one. */
+  last?: Stats;
+  lastLink?: string;
 }
+
+type PathEntry = { kind: 'present'; stats: Stats } | { kind: 'link'; target: string; stats: Stats } | { kind: 'absent' } | { kind: 'error'; error: unknown };
 
 /** Guesses the platform of an image from the files only that platform has. */
 export function detectImagePlatform(root: string): Platform {
@@ -44,6 +51,12 @@ export class RootHost implements Host {
   readonly platform: Platform;
   private readonly root: string;
   private accounts?: Promise<{ users: Account[]; groups: Group[] }>;
+  /**
+   * What each real path is (folder, link and its target, absent), looked up once a scan: thousands of
+   * homes share their ancestors, and the image is not changed while it is audited.
+   */
+  private readonly entries = new Map<string, Promise<PathEntry>>();
+  private readonly listings = new Map<string, Promise<Set<string> | undefined>>();
 
   constructor(
     root: string,
@@ -78,36 +91,88 @@ export class RootHost implements Host {
     const pending = this.components(targetPath);
     const resolved: string[] = [];
     let hops = 0;
+    let lastEntry: PathEntry | undefined;
     while (pending.length > 0) {
       const part = pending.shift() as string;
       if (part === '' || part === '.') continue;
       if (part === '..') {
         resolved.pop();
+        lastEntry = undefined;
         continue;
       }
       const real = path.join(this.root, ...resolved, part);
       const last = pending.length === 0;
-      let stats;
-      try {
-        stats = await lstat(real);
-      } catch (error) {
-        accessError(targetPath, error);
+      const entry = await this.entry(real);
+      lastEntry = entry;
+      if (entry.kind === 'error') accessError(targetPath, entry.error);
+      if (entry.kind === 'absent' || entry.kind === 'error') {
         // Absent (or below a file): so is everything under it, as the kernel would say. Keep the rest
         // without `.` and `..`, so the lexical remainder can never cancel the missing part and climb.
         resolved.push(part, ...pending.filter((item) => item !== '' && item !== '.' && item !== '..'));
-        break;
+        return { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}`, absent: true };
       }
-      if (!stats.isSymbolicLink() || (last && !followFinal)) {
+      if (entry.kind !== 'link' || (last && !followFinal)) {
         resolved.push(part);
         continue;
       }
       hops += 1;
       if (hops > MAX_LINK_HOPS) throw new HostAccessError(targetPath, 'ELOOP', `cannot read ${targetPath}: too many links`);
-      const target = await readlink(real);
+      const target = entry.target;
+      lastEntry = undefined;
       if (target.startsWith('/')) resolved.length = 0;
       pending.unshift(...target.split('/'));
     }
-    return { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}` };
+    const resolvedPath = { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}` };
+    if (lastEntry?.kind === 'present') return { ...resolvedPath, last: lastEntry.stats };
+    if (lastEntry?.kind === 'link') return { ...resolvedPath, last: lastEntry.stats, lastLink: lastEntry.target };
+    return resolvedPath;
+  }
+
+  /** lstat of a resolved path, from what resolving it already saw. */
+  private async fileInfo(resolved: ResolvedPath, targetPath: string): Promise<FileInfo | undefined> {
+    if (resolved.absent) return undefined;
+    if (resolved.last) return toFileInfo(targetPath, resolved.last, resolved.lastLink);
+    return statPath(resolved.real, targetPath, false);
+  }
+
+  private entry(real: string): Promise<PathEntry> {
+    let entry = this.entries.get(real);
+    if (!entry) {
+      entry = this.lookUp(real);
+      this.entries.set(real, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Most paths a scan asks for do not exist (~/.azure, ~/.kube... in every home): one listing of the
+   * folder answers all of them, where an lstat each would fail one by one.
+   */
+  private async lookUp(real: string): Promise<PathEntry> {
+    const parent = path.dirname(real);
+    if (parent !== real && parent.length >= this.root.length) {
+      const names = await this.names(parent);
+      if (names && !names.has(path.basename(real))) return { kind: 'absent' };
+    }
+    try {
+      const stats = await lstat(real);
+      return stats.isSymbolicLink() ? { kind: 'link', target: await readlink(real), stats } : { kind: 'present', stats };
+    } catch (error) {
+      return isAbsentError(error) ? { kind: 'absent' } : { kind: 'error', error };
+    }
+  }
+
+  /** Entry names of a real folder; undefined when it cannot be listed (then each name is looked up). */
+  private names(real: string): Promise<Set<string> | undefined> {
+    let names = this.listings.get(real);
+    if (!names) {
+      names = readdir(real).then(
+        (list) => new Set(list),
+        () => undefined,
+      );
+      this.listings.set(real, names);
+    }
+    return names;
   }
 
   private components(targetPath: string): string[] {
@@ -117,26 +182,26 @@ export class RootHost implements Host {
   }
 
   async lstat(targetPath: string): Promise<FileInfo | undefined> {
-    const { real } = await this.resolve(targetPath, false);
-    return statPath(real, targetPath, false);
+    const resolved = await this.resolve(targetPath, false);
+    return this.fileInfo(resolved, targetPath);
   }
 
   async stat(targetPath: string): Promise<FileInfo | undefined> {
-    const { real } = await this.resolve(targetPath, true);
-    const info = await statPath(real, targetPath, false);
+    const info = await this.fileInfo(await this.resolve(targetPath, true), targetPath);
     return info?.type === 'symlink' ? undefined : info;
   }
 
   async realPath(targetPath: string): Promise<string | undefined> {
-    const { real, inside } = await this.resolve(targetPath, true);
-    const info = await statPath(real, targetPath, false);
+    const resolved = await this.resolve(targetPath, true);
+    const { inside } = resolved;
+    const info = await this.fileInfo(resolved, targetPath);
     if (!info || info.type === 'symlink') return undefined;
     return this.platform === 'win32' ? `C:${inside.replace(/\//g, '\\')}` : inside;
   }
 
   async readFile(targetPath: string, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<Buffer | undefined> {
-    const { real } = await this.resolve(targetPath, true);
-    return readRegularFile(real, targetPath, maxBytes, true);
+    const { real, absent } = await this.resolve(targetPath, true);
+    return absent ? undefined : readRegularFile(real, targetPath, maxBytes, true);
   }
 
   private async readText(targetPath: string): Promise<string | undefined> {
@@ -148,20 +213,15 @@ export class RootHost implements Host {
   }
 
   async listDir(targetPath: string): Promise<string[] | undefined> {
-    const { real } = await this.resolve(targetPath, true);
-    return listDirectory(real, targetPath);
+    const { real, absent } = await this.resolve(targetPath, true);
+    return absent ? undefined : listDirectory(real, targetPath);
   }
 
   async acl(targetPath: string): Promise<AclEvidence> {
     if (this.platform === 'win32') return { kind: 'unavailable', reason: 'Windows ACLs are not readable from a mounted image' };
     if (this.platform === 'darwin') return { kind: 'unavailable', reason: 'macOS ACLs are not readable from a mounted image' };
-    const { real } = await this.resolve(targetPath, true);
-    try {
-      await lstat(real);
-    } catch (error) {
-      accessError(targetPath, error);
-      return { kind: 'unavailable', reason: `${targetPath} does not exist` };
-    }
+    const { real, absent } = await this.resolve(targetPath, true);
+    if (absent) return { kind: 'unavailable', reason: `${targetPath} does not exist` };
     return readPosixAcl(real);
   }
 
