@@ -4,7 +4,10 @@ import { runCommand } from './run-command.js';
 
 const ACL_TIMEOUT_MS = 5_000;
 
-const BATCH_SIZE = 256;
+// One getfacl per batch: every spawn forks the scanner (costly with a large heap), so batches are large,
+// bounded by count and by argument bytes well under ARG_MAX.
+const BATCH_SIZE = 2048;
+const BATCH_BYTES = 256 * 1024;
 
 /** How getfacl names a file in its `# file:` header: backslash doubled, control characters as \ooo; other text as is. */
 export function getfaclName(path: string): string {
@@ -26,7 +29,7 @@ let queue: Pending[] = [];
 
 /**
  * POSIX ACL of a real path through getfacl (node has no xattr API; numeric ids keep the image's own).
- * Requests made in the same turn of the event loop share one getfacl process per 256 paths: a scan of
+ * Requests made in the same turn of the event loop share one getfacl process per batch: a scan of
  * an image with a thousand homes asks for thousands of ACLs.
  */
 export function readPosixAcl(realPath: string): Promise<AclEvidence> {
@@ -39,7 +42,19 @@ export function readPosixAcl(realPath: string): Promise<AclEvidence> {
 function flushQueue(): void {
   const batch = queue;
   queue = [];
-  for (let start = 0; start < batch.length; start += BATCH_SIZE) void readBatch(batch.slice(start, start + BATCH_SIZE));
+  let current: Pending[] = [];
+  let bytes = 0;
+  for (const item of batch) {
+    const size = Buffer.byteLength(item.path) + 1;
+    if (current.length > 0 && (current.length >= BATCH_SIZE || bytes + size > BATCH_BYTES)) {
+      void readBatch(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) void readBatch(current);
 }
 
 async function readBatch(batch: Pending[]): Promise<void> {

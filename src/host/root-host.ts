@@ -88,19 +88,28 @@ export class RootHost implements Host {
 
   /** Confines a target path to the image, following links within it. */
   async resolve(targetPath: string, followFinal: boolean): Promise<ResolvedPath> {
-    const pending = this.components(targetPath);
+    const pending = this.components(targetPath).reverse();
+    // resolved[i] is a component inside the image; reals[i] the real path up to and including it.
     const resolved: string[] = [];
+    const reals: string[] = [];
+    const realOf = () => (reals.length > 0 ? (reals[reals.length - 1] as string) : this.root);
+    const result = (extra: Partial<ResolvedPath> = {}): ResolvedPath => ({ real: realOf(), inside: `/${resolved.join('/')}`, ...extra });
+    const push = (part: string) => {
+      resolved.push(part);
+      reals.push(`${realOf()}${path.sep}${part}`);
+    };
     let hops = 0;
     let lastEntry: PathEntry | undefined;
     while (pending.length > 0) {
-      const part = pending.shift() as string;
+      const part = pending.pop() as string;
       if (part === '' || part === '.') continue;
       if (part === '..') {
         resolved.pop();
+        reals.pop();
         lastEntry = undefined;
         continue;
       }
-      const real = path.join(this.root, ...resolved, part);
+      const real = `${realOf()}${path.sep}${part}`;
       const last = pending.length === 0;
       const entry = await this.entry(real);
       lastEntry = entry;
@@ -108,24 +117,27 @@ export class RootHost implements Host {
       if (entry.kind === 'absent' || entry.kind === 'error') {
         // Absent (or below a file): so is everything under it, as the kernel would say. Keep the rest
         // without `.` and `..`, so the lexical remainder can never cancel the missing part and climb.
-        resolved.push(part, ...pending.filter((item) => item !== '' && item !== '.' && item !== '..'));
-        return { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}`, absent: true };
+        push(part);
+        for (const item of pending.reverse()) if (item !== '' && item !== '.' && item !== '..') push(item);
+        return result({ absent: true });
       }
       if (entry.kind !== 'link' || (last && !followFinal)) {
-        resolved.push(part);
+        push(part);
         continue;
       }
       hops += 1;
       if (hops > MAX_LINK_HOPS) throw new HostAccessError(targetPath, 'ELOOP', `cannot read ${targetPath}: too many links`);
       const target = entry.target;
       lastEntry = undefined;
-      if (target.startsWith('/')) resolved.length = 0;
-      pending.unshift(...target.split('/'));
+      if (target.startsWith('/')) {
+        resolved.length = 0;
+        reals.length = 0;
+      }
+      pending.push(...target.split('/').reverse());
     }
-    const resolvedPath = { real: path.join(this.root, ...resolved), inside: `/${resolved.join('/')}` };
-    if (lastEntry?.kind === 'present') return { ...resolvedPath, last: lastEntry.stats };
-    if (lastEntry?.kind === 'link') return { ...resolvedPath, last: lastEntry.stats, lastLink: lastEntry.target };
-    return resolvedPath;
+    if (lastEntry?.kind === 'present') return result({ last: lastEntry.stats });
+    if (lastEntry?.kind === 'link') return result({ last: lastEntry.stats, lastLink: lastEntry.target });
+    return result();
   }
 
   /** lstat of a resolved path, from what resolving it already saw. */
