@@ -13,6 +13,7 @@ import {
   SECURITY_SEVERITY,
   fileUri,
   fingerprint,
+  isFilePath,
   pascalCase,
   relativeUri,
   renderSarif,
@@ -152,7 +153,11 @@ describe.each(ENDPOINTS)('%s', (name) => {
           expect(sarif.message.text).toBe(finding.message);
           expect(sarif.properties).toMatchObject({ severity: result.severity, status: 'fail', ...(finding.subject ? { subject: finding.subject } : {}) });
           const physical = sarif.locations[0].physicalLocation;
-          if (finding.location) {
+          if (finding.location && !isFilePath(finding.location.path, report.target.platform)) {
+            // A registry key: named as a logical location, with the check's stable pseudo path.
+            expect(sarif.locations[0].logicalLocations[0]).toEqual({ name: finding.location.path, kind: 'resource', fullyQualifiedName: finding.location.path });
+            expect(physical.artifactLocation).toEqual({ uri: `cowork-audit/${result.checkId}`, uriBaseId: '%SRCROOT%' });
+          } else if (finding.location) {
             expect(physical.artifactLocation.uriBaseId).toBeUndefined();
             expect(physical.artifactLocation.uri).toMatch(/^file:\/\/\//);
             const windows = report.target.platform === 'win32';

@@ -263,6 +263,11 @@ function suppression(result: CheckResult): Suppression {
 
 function location(report: AuditReport, checkId: string, path: string | undefined, line: number | undefined): SarifLocation {
   const region = line !== undefined && Number.isInteger(line) && line >= 1 ? { region: { startLine: line } } : {};
+  if (path !== undefined && path !== '' && !isFilePath(path, report.target.platform)) {
+    // A registry key or another non-file place: named as a logical location, with the pseudo path below.
+    const pseudo = location(report, checkId, undefined, undefined);
+    return { ...pseudo, logicalLocations: [{ name: path, kind: 'resource', fullyQualifiedName: path }, ...(pseudo.logicalLocations ?? [])] };
+  }
   if (path !== undefined && path !== '') {
     if (report.target.kind !== 'repo') {
       return { physicalLocation: { artifactLocation: { uri: fileUri(path, report.target.platform) }, ...region } };
@@ -281,6 +286,13 @@ function location(report: AuditReport, checkId: string, path: string | undefined
     physicalLocation: { artifactLocation: { uri: `cowork-audit/${encodeSegment(checkId)}`, uriBaseId: SRCROOT } },
     logicalLocations: [{ name: checkId, kind: 'module', fullyQualifiedName: `${hostOrKind}/${checkId}` }],
   };
+}
+
+/** A file system path of the target: absolute POSIX, a Windows drive or UNC path, or (repos) relative. */
+export function isFilePath(path: string, platform: string): boolean {
+  if (/^(HKLM|HKCU|HKCR|HKU|HKCC|HKEY_[A-Z_]+)(\\|:|$)/i.test(path)) return false;
+  if (platform === 'win32') return /^([A-Za-z]:[\\/]|\\\\)/.test(path) || path.startsWith('/');
+  return true;
 }
 
 function rule(source: RuleSource): ReportingDescriptor {
