@@ -43,8 +43,26 @@ export interface Match {
   /** Connection-tracking states in lower case: new, established, related, invalid, untracked. */
   ctState?: FieldMatch<string>;
   /**
+   * Input interface names (nft `iif`/`iifname`). A locally generated packet has no input interface, so on
+   * the output path a positive match never matches and a negated one always does. Optional; nftables parsers only.
+   */
+  iif?: FieldMatch<string>;
+  /**
+   * Routing type of the destination address (nft `fib daddr type`): unicast, local, broadcast, multicast,
+   * anycast... The evaluator derives it from the address (loopback: local; 224.0.0.0/4, ff00::/8: multicast;
+   * 255.255.255.255: broadcast; anything else: unicast). Optional; nftables parsers only.
+   */
+  addrType?: FieldMatch<string>;
+  /**
+   * Set when the rule can never match the first packet of a new outgoing TCP or UDP connection (an IP
+   * fragment test, `tcp flags != syn`, two families in one rule): says why. The evaluator skips the rule.
+   */
+  impossible?: string;
+  /**
    * Constructs this rule uses that the parser could not model (a map lookup, a named set with no
-   * elements recorded, a meta key it does not know...). When a destination reaches this rule, the verdict is unknown.
+   * elements recorded, a meta key it does not know...). When a destination reaches this rule and the
+   * other fields match, the verdict is unknown, naming the construct, unless the outcome is the same
+   * whether the rule matches or not (the evaluator follows both).
    */
   unknown?: readonly string[];
 }
@@ -53,7 +71,10 @@ export type RuleAction =
   | { kind: 'accept' }
   | { kind: 'drop' }
   | { kind: 'reject' }
-  /** Run the named chain; on return (or no verdict) continue after this rule. */
+  /**
+   * Run the named chain; on return (or no verdict) continue after this rule. `chain` is the target's `id`,
+   * or its name, looked up first in the jumping chain's table (the id with the last name replaced).
+   */
   | { kind: 'jump'; chain: string }
   /** Run the named chain; on return, return from this chain too. */
   | { kind: 'goto'; chain: string }
@@ -89,6 +110,8 @@ export interface Chain {
   policy?: 'accept' | 'drop';
   rules: Rule[];
   source?: SourceRef;
+  /** Where the policy was set (`policy drop;` line), when it differs from `source`; reasons name it. */
+  policySource?: SourceRef;
 }
 
 /** How rules of a chain combine. */
@@ -130,9 +153,16 @@ export interface Destination {
   family: IpFamily;
   protocol: 'tcp' | 'udp';
   port: number;
-  /** The local uid of the process that connects (the agent user), when known. */
+  /**
+   * The local uid of the process that connects (the agent user), when known. Undefined: any process, so a
+   * rule on the socket owner makes the verdict unknown when the outcome depends on it.
+   */
   uid?: number;
-  /** Output interface; defaults to a non-loopback name. */
+  /**
+   * Output interface. Undefined: `lo` for a loopback address; otherwise some interface other than `lo`,
+   * so a rule on `oifname "wg0"` makes the verdict unknown (it depends on the route), while one on
+   * `oifname "lo"` does not match. Give it (e.g. 'eth0') to evaluate as if the route used that interface.
+   */
   oif?: string;
 }
 

@@ -106,3 +106,117 @@ function ipv6ToBigInt(address: string): bigint {
 export function rangeBits(cidr: Cidr): number {
   return (cidr.family === 'ipv4' ? 32 : 128) - cidr.prefix;
 }
+
+// Exact range arithmetic for the firewall evaluator (src/firewall/evaluate.ts) and the nftables parsers:
+// membership stays within one family (an IPv4 range never holds an IPv6 address, mapped or not, the way
+// `ip daddr` never matches an IPv6 packet), host bits of a prefix are ignored like nft ignores them.
+
+/** The address as a number within its family; undefined when it is not an IP address. */
+export function addressValue(address: string): { value: bigint; family: IpFamily } | undefined {
+  const bare = address.replace(/%.*$/, '');
+  const family = ipFamily(bare);
+  if (!family) return undefined;
+  if (family === 'ipv6') return { value: ipv6ToBigInt(bare), family };
+  return { value: bare.split('.').reduce((sum, part) => (sum << 8n) | BigInt(Number(part)), 0n), family };
+}
+
+function familyBits(family: IpFamily): number {
+  return family === 'ipv4' ? 32 : 128;
+}
+
+/** First address of a range as a number (host bits cleared). */
+function networkValue(cidr: Cidr): bigint {
+  const bits = BigInt(familyBits(cidr.family) - cidr.prefix);
+  return ((addressValue(cidr.address)?.value ?? 0n) >> bits) << bits;
+}
+
+/** A number back to address text: dotted quad, or RFC 5952 IPv6 (longest zero run compressed). */
+export function valueToAddress(value: bigint, family: IpFamily): string {
+  if (family === 'ipv4') return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength && j - i > 1) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+/** Canonical text of a range: network address, and `/prefix` unless it is a single address. */
+export function formatCidr(cidr: Cidr): string {
+  const address = valueToAddress(networkValue(cidr), cidr.family);
+  return cidr.prefix === familyBits(cidr.family) ? address : `${address}/${cidr.prefix}`;
+}
+
+/** True when the address is in the range (same family only). */
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  const parsed = addressValue(address);
+  if (!parsed || parsed.family !== cidr.family) return false;
+  const bits = BigInt(familyBits(cidr.family) - cidr.prefix);
+  return parsed.value >> bits === networkValue(cidr) >> bits;
+}
+
+function cidrFromValue(value: bigint, prefix: number, family: IpFamily): Cidr {
+  return { address: valueToAddress(value, family), prefix, family };
+}
+
+/** The smallest list of prefixes covering `first`..`last` exactly (nft `10.0.0.1-10.0.0.9`); undefined when not one family or reversed. */
+export function rangeToCidrs(first: string, last: string): Cidr[] | undefined {
+  const a = addressValue(first);
+  const b = addressValue(last);
+  if (!a || !b || a.family !== b.family || a.value > b.value) return undefined;
+  const width = familyBits(a.family);
+  const out: Cidr[] = [];
+  let start = a.value;
+  while (start <= b.value) {
+    let size = 0;
+    while (size < width) {
+      const next = size + 1;
+      const mask = (1n << BigInt(next)) - 1n;
+      if ((start & mask) !== 0n || start + mask > b.value) break;
+      size = next;
+    }
+    out.push(cidrFromValue(start, width - size, a.family));
+    start += 1n << BigInt(size);
+  }
+  return out;
+}
+
+/** The common part of two ranges (prefixes are nested or disjoint), undefined when none. */
+export function intersectCidrs(a: Cidr, b: Cidr): Cidr | undefined {
+  if (a.family !== b.family) return undefined;
+  const [wide, narrow] = a.prefix <= b.prefix ? [a, b] : [b, a];
+  return cidrContains(wide, valueToAddress(networkValue(narrow), narrow.family)) ? cidrFromValue(networkValue(narrow), narrow.prefix, narrow.family) : undefined;
+}
+
+/** `a` without the addresses of `b`, as prefixes. */
+export function subtractCidr(a: Cidr, b: Cidr): Cidr[] {
+  const common = intersectCidrs(a, b);
+  if (!common) return [a];
+  if (common.prefix <= a.prefix) return [];
+  const out: Cidr[] = [];
+  // Walk from a down to b, keeping the sibling half at each step.
+  const width = familyBits(a.family);
+  const target = networkValue(b);
+  let base = networkValue(a);
+  for (let prefix = a.prefix + 1; prefix <= b.prefix; prefix++) {
+    const half = 1n << BigInt(width - prefix);
+    const inUpper = (target & half) !== 0n;
+    out.push(cidrFromValue(inUpper ? base : base + half, prefix, a.family));
+    if (inUpper) base += half;
+  }
+  return out;
+}
