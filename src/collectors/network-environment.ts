@@ -4,6 +4,7 @@ import type { Host, Platform } from '../host/host.js';
 import { ALL_PROXY_VARIABLES, NO_PROXY_VARIABLES, PROXY_VARIABLES } from '../network/proxy-url.js';
 import { parseIni } from '../parsers/ini.js';
 import { parsePamEnvironment, parseShellExports, parseSystemdEnvironment, type EnvAssignment } from '../parsers/shell-env.js';
+import { TELEMETRY_VARIABLES } from '../telemetry/variables.js';
 import { claudeSettings } from './claude-settings.js';
 import { dropInFiles } from './drop-ins.js';
 import { readRegistryKey, registryText, REGISTRY, powershellCommandLine, registryScript } from './windows-commands.js';
@@ -14,7 +15,8 @@ import { readRegistryKey, registryText, REGISTRY, powershellCommandLine, registr
 // - services: systemd's DefaultEnvironment (system.conf and its drop-ins, or `systemctl show` live);
 // - agent: Claude Code's `env` in managed and user settings (managed wins);
 // - process: the environment of the scan itself (live and recorded endpoints).
-// Only the variables below are kept: other values may be secrets and no check needs them.
+// Only the variables below are kept: other values may be secrets and no check needs them. The telemetry
+// opt-outs (src/telemetry/variables.ts) are kept apart, in `telemetry`, so that no network check sees them.
 
 export const NETWORK_VARIABLES: readonly string[] = [
   ...PROXY_VARIABLES,
@@ -24,6 +26,7 @@ export const NETWORK_VARIABLES: readonly string[] = [
   'NODE_TLS_REJECT_UNAUTHORIZED',
 ];
 const KEEP = new Set(NETWORK_VARIABLES);
+const KEEP_TELEMETRY = new Set(TELEMETRY_VARIABLES);
 
 export type EnvScope = 'session' | 'services' | 'agent' | 'process';
 
@@ -41,6 +44,8 @@ export interface EnvSource {
   user?: string;
   /** In the order they take effect; only NETWORK_VARIABLES. */
   assignments: EnvAssignment[];
+  /** In the order they take effect; only TELEMETRY_VARIABLES (src/telemetry/variables.ts). */
+  telemetry: EnvAssignment[];
   /** A file that could not be read, or a line that could not be parsed. */
   error?: string;
 }
@@ -61,6 +66,10 @@ function keep(assignments: EnvAssignment[]): EnvAssignment[] {
   return assignments.filter((assignment) => KEEP.has(assignment.name));
 }
 
+function keepTelemetry(assignments: EnvAssignment[]): EnvAssignment[] {
+  return assignments.filter((assignment) => KEEP_TELEMETRY.has(assignment.name));
+}
+
 async function readText(host: Host, path: string): Promise<{ text?: string; error?: string }> {
   try {
     const bytes = await host.readFile(path);
@@ -76,7 +85,7 @@ async function linuxSources(host: Host, sources: EnvSource[], unavailable: strin
   if (pam.text !== undefined || pam.error) {
     const parsed = parsePamEnvironment(pam.text ?? '');
     for (const assignment of parsed.assignments) session[assignment.name] = assignment.value;
-    sources.push({ scope: 'session', kind: 'pam-env', label: '/etc/environment', path: '/etc/environment', assignments: keep(parsed.assignments), ...(pam.error ? { error: pam.error } : {}) });
+    sources.push({ scope: 'session', kind: 'pam-env', label: '/etc/environment', path: '/etc/environment', assignments: keep(parsed.assignments), telemetry: keepTelemetry(parsed.assignments), ...(pam.error ? { error: pam.error } : {}) });
   }
   const profileD = ((await host.listDir('/etc/profile.d').catch(() => undefined)) ?? []).filter((name) => name.endsWith('.sh')).sort();
   for (const name of profileD) {
@@ -86,7 +95,7 @@ async function linuxSources(host: Host, sources: EnvSource[], unavailable: strin
     const parsed = parseShellExports(file.text ?? '', session);
     for (const assignment of parsed.assignments) session[assignment.name] = assignment.value;
     const error = file.error ?? (parsed.error ? `line ${parsed.error.line}: ${parsed.error.message}` : undefined);
-    sources.push({ scope: 'session', kind: 'shell', label: path, path, assignments: keep(parsed.assignments), ...(error ? { error } : {}) });
+    sources.push({ scope: 'session', kind: 'shell', label: path, path, assignments: keep(parsed.assignments), telemetry: keepTelemetry(parsed.assignments), ...(error ? { error } : {}) });
   }
 
   const systemd: EnvSource[] = [];
@@ -105,16 +114,17 @@ async function linuxSources(host: Host, sources: EnvSource[], unavailable: strin
         } else assignments.push(...parseSystemdEnvironment(key.value, key.line));
       }
     }
-    systemd.push({ scope: 'services', kind: 'systemd-conf', label: path, path, assignments, ...(file.error ? { error: file.error } : {}) });
+    systemd.push({ scope: 'services', kind: 'systemd-conf', label: path, path, assignments, telemetry: [], ...(file.error ? { error: file.error } : {}) });
   }
-  for (const source of systemd) sources.push({ ...source, assignments: keep(source.assignments) });
+  for (const source of systemd) sources.push({ ...source, assignments: keep(source.assignments), telemetry: keepTelemetry(source.assignments) });
 
   if (host.kind === 'live' || host.kind === 'replay') {
     const result = await host.run('systemctl', SYSTEMCTL_ARGS, { timeoutMs: 5_000 });
     const command = `systemctl ${SYSTEMCTL_ARGS.join(' ')}`;
     const line = result.stdout.split('\n').find((text) => text.startsWith('DefaultEnvironment='));
     if (result.ran && result.exitCode === 0 && line !== undefined) {
-      sources.push({ scope: 'services', kind: 'systemctl', label: command, command, assignments: keep(parseSystemdEnvironment(line.slice('DefaultEnvironment='.length), 1)) });
+      const parsed = parseSystemdEnvironment(line.slice('DefaultEnvironment='.length), 1);
+      sources.push({ scope: 'services', kind: 'systemctl', label: command, command, assignments: keep(parsed), telemetry: keepTelemetry(parsed) });
     } else {
       unavailable.push(`${command}: ${result.unavailable ?? (result.stderr.trim().split('\n')[0] || `exit ${result.exitCode}`)}`);
     }
@@ -130,19 +140,19 @@ async function windowsSources(host: Host, sources: EnvSource[], unavailable: str
     }
     if (!read.values) continue;
     // Windows variable names are case-insensitive: `Https_Proxy` is HTTPS_PROXY.
-    const canonical = new Map(NETWORK_VARIABLES.filter((name) => name === name.toUpperCase()).map((name) => [name, name]));
+    const canonical = new Map([...NETWORK_VARIABLES, ...TELEMETRY_VARIABLES].filter((name) => name === name.toUpperCase()).map((name) => [name, name]));
     const assignments = Object.keys(read.values).flatMap((name) => {
       const value = registryText(read.values, name);
       const known = canonical.get(name.toUpperCase());
       return value === undefined || !known ? [] : [{ name: known, value, line: 0 }];
     });
-    sources.push({ scope: 'session', kind: 'registry', label: key, registryKey: key, command: powershellCommandLine(registryScript(key)), assignments: keep(assignments) });
+    sources.push({ scope: 'session', kind: 'registry', label: key, registryKey: key, command: powershellCommandLine(registryScript(key)), assignments: keep(assignments), telemetry: keepTelemetry(assignments) });
   }
 }
 
 export const networkEnvironment = defineCollector<NetworkEnvironment>({
   id: 'network-environment',
-  description: 'proxy, NO_PROXY and Node TLS variables from /etc/environment, profile.d, systemd, the registry, Claude Code settings and the scan environment',
+  description: 'proxy, NO_PROXY, Node TLS and telemetry opt-out variables from /etc/environment, profile.d, systemd, the registry, Claude Code settings and the scan environment',
   async collect({ host, get }) {
     const sources: EnvSource[] = [];
     const unavailable: string[] = [];
@@ -157,13 +167,14 @@ export const networkEnvironment = defineCollector<NetworkEnvironment>({
         level: file.level,
         ...(file.user ? { user: file.user } : {}),
         assignments: keep(file.env),
+        telemetry: keepTelemetry(file.env),
         ...(file.error ? { error: file.error } : {}),
       });
     }
     if (host.kind === 'live' || host.kind === 'replay') {
       const env = await host.env();
-      const assignments = Object.entries(env).flatMap(([name, value]) => (KEEP.has(name) ? [{ name, value, line: 0 }] : []));
-      sources.push({ scope: 'process', kind: 'process', label: "the scan's own environment", assignments });
+      const all = Object.entries(env).map(([name, value]) => ({ name, value, line: 0 }));
+      sources.push({ scope: 'process', kind: 'process', label: "the scan's own environment", assignments: keep(all), telemetry: keepTelemetry(all) });
     }
     return { platform: host.platform, sources, unavailable };
   },

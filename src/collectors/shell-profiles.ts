@@ -25,21 +25,21 @@ export interface ShellProfiles {
   sightings: ProfileSighting[];
 }
 
-const USER_FILES_UNIX = [
+export const USER_FILES_UNIX = [
   '.profile', '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.bash_aliases',
   '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.kshrc', '.mkshrc', '.cshrc', '.tcshrc', '.login',
   '.config/fish/config.fish', '.envrc',
 ];
-const USER_FILES_WINDOWS = [
+export const USER_FILES_WINDOWS = [
   'Documents/PowerShell/Microsoft.PowerShell_profile.ps1',
   'Documents/PowerShell/Microsoft.VSCode_profile.ps1',
   'Documents/PowerShell/profile.ps1',
   'Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1',
   'Documents/WindowsPowerShell/profile.ps1',
 ];
-const SYSTEM_FILES_UNIX = ['/etc/environment', '/etc/profile', '/etc/bash.bashrc', '/etc/bashrc', '/etc/zshenv', '/etc/zshrc', '/etc/zsh/zshenv', '/etc/zsh/zshrc', '/etc/zprofile', '/etc/csh.cshrc', '/etc/fish/config.fish'];
+export const SYSTEM_FILES_UNIX = ['/etc/environment', '/etc/profile', '/etc/bash.bashrc', '/etc/bashrc', '/etc/zshenv', '/etc/zshrc', '/etc/zsh/zshenv', '/etc/zsh/zshrc', '/etc/zprofile', '/etc/csh.cshrc', '/etc/fish/config.fish'];
 const SYSTEM_FOLDERS_UNIX = ['/etc/profile.d'];
-const SYSTEM_FILES_WINDOWS = [
+export const SYSTEM_FILES_WINDOWS = [
   'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\profile.ps1',
   'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\Microsoft.PowerShell_profile.ps1',
   'C:\\Program Files\\PowerShell\\7\\profile.ps1',
