@@ -141,6 +141,8 @@ export default defineCheck({
         findings: [
           {
             message: 'auditd is not installed: install it (apt install auditd, dnf install audit), enable it (systemctl enable --now auditd), then add the watches',
+            // The fix writes the rules file, so the finding names it (an image gets it before auditd arrives).
+            location: { path: RULES_FILE },
             subject: 'system',
             actions: [{ kind: 'manual', text: 'Install and enable auditd: apt install auditd (Debian, Ubuntu) or dnf install audit (Fedora, RHEL); systemctl enable --now auditd.' }, writeRules, load],
           },

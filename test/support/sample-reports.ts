@@ -136,7 +136,7 @@ export function hostileReport(target: TargetInfo): AuditReport {
       references: [{ title: 'javascript link', url: 'javascript:alert(1)' }, ...REFS],
     },
     { checkId: 'network.no-proxy-wildcard', title: 'NO_PROXY is not a wildcard', area: 'network', severity: 'medium', status: 'pass', message: 'NO_PROXY lists 3 hosts', findings: [], references: [] },
-    { checkId: 'monitoring.edr-present', title: 'An EDR sensor runs', area: 'monitoring', severity: 'high', status: 'skipped', message: 'not applicable <here>', findings: [], references: [] },
+    { checkId: 'monitoring.edr-present', title: 'An EDR sensor runs', area: 'monitoring', severity: 'medium', status: 'skipped', message: 'not applicable <here>', findings: [], references: [] },
   ];
   return {
     schemaVersion: SCHEMA_VERSION,
