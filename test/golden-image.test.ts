@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRootfs, debianRootfs, findDebootstrap } from '../scripts/debian-rootfs.mjs';
@@ -15,9 +15,11 @@ import { makeTempDir, removeTempDirs } from './support/host-trees.js';
 // gate again (exit 0). Findings only a person can fix (a token in ~/.bashrc, a public resolver in
 // /etc/resolv.conf) are listed as MANUAL and keep the gate red.
 //
-// Not covered: "outbound accept" of the issue. There is no firewall check yet, so nothing here weakens or
-// gates the image's firewall; when the firewall checks land, a minbase image (no ruleset at all) will
-// probably fail them at high and this test must give the image a ruleset or its remediation.
+// "Outbound accept": the image build installs nftables with an inbound-only ruleset (input policy drop,
+// output policy accept with a DNS rule), enabled at boot. firewall.enabled passes, the egress checks fail
+// (default-deny and allowlist at high); the generated remediate.sh writes the egress table of its own
+// (/etc/nftables.d/cowork-audit-egress.nft, checked with nft -c -f) and includes it from /etc/nftables.conf,
+// after which the image's ruleset, read back by the scan, denies by default.
 
 const debootstrap = findDebootstrap();
 const inCi = (!!process.env.CI && !/^(0|false)$/i.test(process.env.CI)) || process.env.COWORK_AUDIT_REQUIRE_GOLDEN_IMAGE === '1';
@@ -36,10 +38,34 @@ const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${fakeSecret(BASE64, 6
 const GITHUB_TOKEN = `ghp_${fakeSecret(ALNUM, 36, 24)}`;
 const CORPORATE_RESOLVER = '10.20.0.53';
 const HIGH = new Set(['high', 'critical']);
+/** What the image build wrote: a firewall for inbound traffic only, and a DNS rule that lets DNS go anywhere. */
+const NFTABLES_CONF = `#!/usr/sbin/nft -f
+# Written by the image build: inbound firewall.
+
+flush ruleset
+
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		iif "lo" accept
+		ct state established,related accept
+		tcp dport 22 accept
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+	}
+	chain output {
+		type filter hook output priority filter; policy accept;
+		udp dport 53 accept
+	}
+}
+`;
+const NFTABLES_UNIT = '[Unit]\nDescription=nftables\nDocumentation=man:nft(8) http://wiki.nftables.org\nWants=network-pre.target\nBefore=network-pre.target shutdown.target\nConflicts=shutdown.target\nDefaultDependencies=no\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nStandardInput=null\nProtectSystem=full\nProtectHome=true\nExecStart=/usr/sbin/nft -f /etc/nftables.conf\nExecReload=/usr/sbin/nft -f /etc/nftables.conf\nExecStop=/usr/sbin/nft flush ruleset\n\n[Install]\nWantedBy=sysinit.target\n';
+const EGRESS_TABLE = '/etc/nftables.d/cowork-audit-egress.nft';
 
 interface Report {
   target: { kind: string; platform: string; path?: string };
-  results: { checkId: string; status: string; severity: string; message: string; findings: { message: string; location?: { path: string; line?: number } }[] }[];
+  results: { checkId: string; status: string; severity: string; message: string; findings: { message: string; location?: { path: string; line?: number }; actions?: { kind: string; path?: string; includeFrom?: string }[] }[] }[];
 }
 
 /** Every entry of the tree: type, mode, owner, size, mtime, ctime (a chmod or setfacl shows), link target, content hash. */
@@ -120,6 +146,12 @@ function weakenAutoFixable(root: string): void {
   execFileSync('setfacl', ['-m', `u:${CLAUDE.uid}:x`, '--', path.join(root, 'home/alice/.docker')]);
   dir(root, 'home/alice/work', 0o755);
   put(root, 'home/alice/work/notes.md', '# notes\n', 0o644);
+  // What installing nftables and enabling it leaves (the package's unit, its sysinit.target.wants link),
+  // with the build's inbound-only ruleset.
+  put(root, 'etc/nftables.conf', NFTABLES_CONF, 0o755, 0);
+  put(root, 'usr/lib/systemd/system/nftables.service', NFTABLES_UNIT, 0o644, 0);
+  mkdirSync(path.join(root, 'etc/systemd/system/sysinit.target.wants'), { recursive: true });
+  symlinkSync('/lib/systemd/system/nftables.service', path.join(root, 'etc/systemd/system/sysinit.target.wants/nftables.service'));
 }
 
 /** Weaknesses only a person can fix: a token exported in ~/.bashrc, a public resolver. */
@@ -195,13 +227,21 @@ describe.skipIf(skip)(
       expect(users).toMatch(/^claude:x:1001:1001:/m);
     });
 
-    it('gate: the weakened image fails at high (exit 1) on the credential checks, with no check in error', () => {
+    it('gate: the weakened image fails at high (exit 1) on the credential and egress checks, with no check in error', () => {
       expect(first.run.code, `${first.run.stderr}\n${describeFailures(first.report)}`).toBe(1);
-      expect(failingAtHigh(first.report)).toEqual(['credentials.agent-user-access', 'credentials.file-permissions']);
+      expect(failingAtHigh(first.report)).toEqual(['credentials.agent-user-access', 'credentials.file-permissions', 'firewall.egress-allowlist', 'firewall.egress-default-deny']);
       expect(first.report.results.filter((item) => item.status === 'error')).toEqual([]);
       const paths = first.report.results.flatMap((item) => item.findings.map((finding) => finding.location?.path));
       expect(paths).toEqual(expect.arrayContaining(['/home/alice/.aws/credentials', '/home/alice/.ssh/id_ed25519', '/home/alice/.docker/config.json']));
       expect(statusOf(first.report, 'network.dns-resolvers')).toBe('pass');
+      // The firewall is there and enabled at boot, it just lets everything out: the output policy decides.
+      expect(statusOf(first.report, 'firewall.enabled')).toBe('pass');
+      const deny = first.report.results.find((item) => item.checkId === 'firewall.egress-default-deny');
+      expect(deny?.findings.map((finding) => finding.location)).toEqual([{ path: '/etc/nftables.conf', line: 17 }]);
+      expect(deny?.findings[0]?.message).toContain('IPv4 and IPv6 allow outbound traffic by default for claude (uid 1001): no rule decided: allowed by the accept policy of inet filter output');
+      const dns = first.report.results.find((item) => item.checkId === 'firewall.dns-egress');
+      expect(dns?.status).toBe('fail');
+      expect(dns?.findings.map((finding) => finding.location)).toEqual([{ path: '/etc/nftables.conf', line: 18 }, { path: '/etc/nftables.conf', line: 17 }]);
     });
 
     it('gate: writes only the asked reports and the remediation scripts into OUT, nothing in the image, cwd or TMPDIR', () => {
@@ -217,7 +257,7 @@ describe.skipIf(skip)(
       const sarif = JSON.parse(readFileSync(path.join(first.out, 'cowork-audit.sarif'), 'utf8')) as { version: string; runs: { results: { ruleId: string; level: string }[] }[] };
       expect(sarif.version).toBe('2.1.0');
       const errors = new Set(sarif.runs.flatMap((run) => run.results.filter((result) => result.level === 'error').map((result) => result.ruleId)));
-      expect([...errors].sort()).toEqual(['credentials.agent-user-access', 'credentials.file-permissions']);
+      expect([...errors].sort()).toEqual(['credentials.agent-user-access', 'credentials.file-permissions', 'firewall.egress-allowlist', 'firewall.egress-default-deny']);
     });
 
     it('remediate.sh is shellcheck-clean, and its dry run lists the fixes and changes nothing', () => {
@@ -233,6 +273,10 @@ describe.skipIf(skip)(
       expect(dry.stdout).toContain('chmod /home/alice/.aws/credentials: 644 -> 0600');
       expect(dry.stdout).toContain('chmod /home/alice/.ssh/id_ed25519: 644 -> 0600');
       expect(dry.stdout).toContain(`setfacl /home/alice/.docker/config.json: remove user:${CLAUDE.uid} (r--)`);
+      expect(dry.stdout).toContain(`nft -c -f: the ruleset for ${EGRESS_TABLE} is valid`);
+      expect(dry.stdout).toContain(`create ${EGRESS_TABLE} (644) in a new folder`);
+      expect(dry.stdout).toContain(`append to /etc/nftables.conf: include "${EGRESS_TABLE}"`);
+      expect(dry.stdout).toContain('ok: nftables.service is enabled at boot in the image');
       // What the script cannot fix is medium here (static AWS keys, no proxy): nothing that gates at high.
       const manual = [...dry.stdout.matchAll(/^MANUAL \(([^)]+)\)/gm)].map((match) => match[1]);
       expect(manual.filter((checkId) => failingAtHigh(first.report).includes(checkId as string))).toEqual([]);
@@ -248,10 +292,21 @@ describe.skipIf(skip)(
       expect(apply.stdout).toMatch(/done: [1-9]\d* change\(s\) made, 0 refused/);
       expect(readdirSync(first.cwd)).toEqual([]);
       const touched = changed(weak, snapshot(rootfs));
-      const named = new Set(first.report.results.flatMap((item) => item.findings.flatMap((finding) => (finding.location ? [finding.location.path] : []))));
+      // Named by a finding's location, or by an action that writes a file of its own (the egress table).
+      const named = new Set(
+        first.report.results.flatMap((item) =>
+          item.findings.flatMap((finding) => [...(finding.location ? [finding.location.path] : []), ...(finding.actions ?? []).flatMap((action) => (action.kind === 'firewall-egress' ? [action.path ?? '', action.includeFrom ?? ''] : []))]),
+        ),
+      );
       expect(touched.length).toBeGreaterThan(0);
       for (const entry of touched) expect(named.has(entry) || [...named].some((file) => file.startsWith(`${entry}/`)), `${entry} changed but no finding names it`).toBe(true);
-      expect(touched).toEqual(expect.arrayContaining(['/home/alice/.aws/credentials', '/home/alice/.ssh/id_ed25519', '/home/alice/.docker/config.json']));
+      expect(touched).toEqual(expect.arrayContaining(['/home/alice/.aws/credentials', '/home/alice/.ssh/id_ed25519', '/home/alice/.docker/config.json', '/etc/nftables.conf', '/etc/nftables.d', EGRESS_TABLE]));
+      expect(readFileSync(path.join(rootfs, 'etc/nftables.conf'), 'utf8')).toBe(`${NFTABLES_CONF}include "${EGRESS_TABLE}"\n`);
+      // The image's configuration with its include, loaded the way nftables.service would (paths moved into the image), is valid.
+      const combined = path.join(makeTempDir('golden-nft'), 'nftables.conf');
+      writeFileSync(combined, readFileSync(path.join(rootfs, 'etc/nftables.conf'), 'utf8').replace(`include "${EGRESS_TABLE}"`, `include "${path.join(rootfs, EGRESS_TABLE)}"`));
+      const check = spawnSync('nft', ['-c', '-f', combined], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
       expect(lstatSync(path.join(rootfs, 'home/alice/.aws/credentials')).mode & 0o777).toBe(0o600);
       expect(lstatSync(path.join(rootfs, 'home/alice/.ssh/id_ed25519')).mode & 0o777).toBe(0o600);
       expect(execFileSync('getfacl', ['-n', '-p', '--omit-header', '--', path.join(rootfs, 'home/alice/.docker/config.json')], { encoding: 'utf8' })).not.toContain(`user:${CLAUDE.uid}`);
@@ -261,6 +316,7 @@ describe.skipIf(skip)(
       expect(failingAtHigh(second.report)).toEqual([]);
       expect(statusOf(second.report, 'credentials.file-permissions')).toBe('pass');
       expect(statusOf(second.report, 'credentials.agent-user-access')).toBe('pass');
+      for (const checkId of ['firewall.enabled', 'firewall.egress-default-deny', 'firewall.egress-allowlist', 'firewall.dns-egress']) expect(statusOf(second.report, checkId), checkId).toBe('pass');
       expect(readdirSync(second.cwd)).toEqual([]);
       expect(readdirSync(second.tmp)).toEqual([]);
 

@@ -11,7 +11,8 @@ import { scan } from '../src/scan/scan.js';
 // Every report value must sit in a verbatim (single-quoted) string, where PowerShell expands nothing.
 const QUOTE = `['\\u2018\\u2019\\u201A\\u201B]`;
 const VERBATIM = `'(?:(?!${QUOTE}).|${QUOTE}{2})*'`;
-const STEP = new RegExp(`^(Remove-AclEntry|Set-FileOwner|Set-RegistryValue|Write-Manual)( ${VERBATIM})+$`, 's');
+// Set-DefaultOutboundBlock (firewall-egress) takes no argument: it reads the profiles itself.
+const STEP = new RegExp(`^(?:(Remove-AclEntry|Set-FileOwner|Set-RegistryValue|Set-EgressAllowRule|Write-Manual)( ${VERBATIM})+|Set-DefaultOutboundBlock)$`, 's');
 
 function stepLines(script: string): string[] {
   const body = script.slice(script.indexOf('function Write-Manual'));
@@ -19,7 +20,7 @@ function stepLines(script: string): string[] {
   const end = body.indexOf('\nif ($Apply) {');
   return body
     .slice(start, end)
-    .split(/\n(?=Remove-AclEntry |Set-FileOwner |Set-RegistryValue |Write-Manual |Write-Output )/)
+    .split(/\n(?=Remove-AclEntry |Set-FileOwner |Set-RegistryValue |Set-EgressAllowRule |Set-DefaultOutboundBlock\n|Write-Manual |Write-Output )/)
     .map((line) => line.trim())
     .filter(Boolean);
 }

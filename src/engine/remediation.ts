@@ -18,6 +18,14 @@ export type RemediationAction =
   | { kind: 'write-file'; path: string; content: string; mode: string }
   /** Sets one Windows registry value; key is `HKLM\...` or `HKCU\...`. */
   | { kind: 'registry-set'; key: string; name: string; type: 'String' | 'DWord'; value: string | number }
+  /**
+   * A default-deny egress policy, rendered by the script writers for the platform's firewall (see
+   * src/remediate/egress-policy.ts): Linux, an nftables table of its own in `path`, included from
+   * `includeFrom`; macOS, a pf anchor in `path` plus the pf.conf lines that load it; Windows, allow rules
+   * (New-NetFirewallRule) then Set-NetFirewallProfile -DefaultOutboundAction Block. `allow` entries are
+   * HOST-or-CIDR[:PORT][/tcp|udp]; `resolvers` addresses or CIDRs (empty: DNS to private ranges only).
+   */
+  | { kind: 'firewall-egress'; platform: 'linux' | 'darwin' | 'win32'; path?: string; includeFrom?: string; allow: string[]; resolvers: string[] }
   | { kind: 'manual'; text: string; reference?: string };
 
 export interface Remediation {

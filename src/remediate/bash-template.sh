@@ -299,6 +299,95 @@ write_file() {
   note "now $(mode_of "$TARGET"), $(grep -c '' -- "$TARGET") line(s)"
 }
 
+# nft_egress CHECK PATH CONF CONTENT: the default-deny egress table of firewall-egress. CONTENT is checked
+# with `nft -c -f` before anything is written (a ruleset nft rejects is refused), written to PATH, and
+# included from the nftables service configuration CONF. Loading it on a running machine and enabling the
+# service at boot are left to a person: a wrong firewall can cut the machine off.
+nft_egress() {
+  local check=$1 path=$2 conf=$3 content=$4 tmp out refused=$REFUSED
+  if command -v nft >/dev/null 2>&1; then
+    tmp=$(mktemp)
+    printf '%s' "$content" > "$tmp"
+    if out=$(nft -c -f "$tmp" 2>&1); then
+      note "nft -c -f: the ruleset for $path is valid"
+    elif printf '%s' "$out" | grep -q 'Operation not permitted'; then
+      note "the ruleset for $path was not checked: nft -c needs CAP_NET_ADMIN (run as root)"
+    else
+      rm -f -- "$tmp"
+      refuse "$path: nft -c -f rejects the generated ruleset: $out"
+      return 0
+    fi
+    rm -f -- "$tmp"
+  else
+    note "nft is not installed here: the ruleset for $path was not checked (nft -c -f $path)"
+  fi
+  write_file "$path" 644 "$content"
+  [ "$REFUSED" = "$refused" ] || return 0
+  nft_include "$conf" "include \"$path\""
+  if [ -n "$ROOT" ]; then
+    # A wants link names the unit; its target is a path inside the image, so the link itself is what counts.
+    if [ -L "$ROOT_REAL/etc/systemd/system/sysinit.target.wants/nftables.service" ] || [ -L "$ROOT_REAL/etc/systemd/system/multi-user.target.wants/nftables.service" ]; then
+      note "ok: nftables.service is enabled at boot in the image"
+    else
+      manual "$check" "enable the nftables service at boot in the image (install nftables, then: systemctl --root <image> enable nftables.service)"
+    fi
+  else
+    manual "$check" "load the egress table now: nft -f $path (established connections stay up; check with: nft list table inet cowork_audit_egress)"
+    if [ "$(systemctl is-enabled nftables.service 2>/dev/null || true)" != enabled ]; then
+      manual "$check" "enable it at boot: systemctl enable nftables.service (it loads $conf)"
+    fi
+  fi
+}
+
+# nft_include CONF LINE: LINE (an include statement) in the nftables configuration CONF: appended when no
+# line is equal to it; a missing CONF is created (0755 as distributions ship it) with only the include.
+nft_include() {
+  local conf=$1 line=$2
+  locate "$conf" || return 0
+  if exists; then
+    if [ -L "$TARGET" ] || [ ! -f "$TARGET" ]; then refuse "$conf is not a regular file"; return 0; fi
+    if grep -qxF -- "$line" "$TARGET"; then note "ok: $conf already has: $line"; return 0; fi
+    CHANGES=$((CHANGES + 1))
+    say "append to $conf: $line"
+    [ "$APPLY" = 1 ] || return 0
+    backup_target
+    if [ -n "$(tail -c 1 -- "$TARGET")" ]; then printf '\n' >> "$TARGET"; fi
+    printf '%s\n' "$line" >> "$TARGET"
+  else
+    CHANGES=$((CHANGES + 1))
+    say "create $conf (755) with: $line"
+    [ "$APPLY" = 1 ] || return 0
+    rollback rm -f -- "$TARGET"
+    printf '#!/usr/sbin/nft -f\n%s\n' "$line" > "$TARGET"
+    chmod 755 -- "$TARGET"
+  fi
+}
+
+# pf_anchor CHECK PATH CONTENT PFCONF_LINES: the egress anchor of firewall-egress on macOS, written to PATH
+# (checked with pfctl -nf when this is the Mac itself). pf.conf is left to a person: macOS updates
+# rewrite it, and a wrong pf.conf can cut the machine off.
+pf_anchor() {
+  local check=$1 path=$2 content=$3 lines=$4 tmp out
+  if [ -z "$ROOT" ] && command -v pfctl >/dev/null 2>&1; then
+    tmp=$(mktemp)
+    printf '%s' "$content" > "$tmp"
+    if ! out=$(pfctl -a cowork-audit.egress -nf "$tmp" 2>&1); then
+      rm -f -- "$tmp"
+      refuse "$path: pfctl -nf rejects the generated anchor: $out"
+      return 0
+    fi
+    rm -f -- "$tmp"
+    note "pfctl -nf: the anchor for $path is valid"
+  fi
+  write_file "$path" 644 "$content"
+  if [ -f "$ROOT/etc/pf.conf" ] && grep -qF -- "${lines%%$'\n'*}" "$ROOT/etc/pf.conf"; then
+    note "ok: /etc/pf.conf already loads the anchor"
+  else
+    manual "$check" "add these lines to /etc/pf.conf, after the com.apple anchors: ${lines//$'\n'/ ; }"
+  fi
+  manual "$check" "check and load: pfctl -vnf /etc/pf.conf && pfctl -f /etc/pf.conf && pfctl -E; at boot, a LaunchDaemon that runs pfctl -E -f /etc/pf.conf (pf is not enabled by default)"
+}
+
 manual() {
   say "MANUAL ($1): $2"
   [ -z "${3:-}" ] || note "see $3"

@@ -1,5 +1,8 @@
 import type { RemediationAction } from '../engine/remediation.js';
 import type { AuditReport } from '../report/report-model.js';
+import { egressPolicy, isPlainPath } from '../firewall/egress-policy.js';
+import { nftEgressRuleset } from './nft-ruleset.js';
+import { pfConfLines, pfEgressAnchor } from './pf-anchor.js';
 import { planSteps, type Step } from './plan-steps.js';
 import { bashQuote as q, commentText } from './quote.js';
 import TEMPLATE from './bash-template.sh';
@@ -29,9 +32,26 @@ function stepLine(step: Step): string {
       return `write_file ${q(action.path)} ${q(action.mode)} ${q(action.content)}`;
     case 'registry-set':
       return `manual ${q(step.checkId)} ${q(`set the registry value ${action.key}\\${action.name} (${action.type}) to ${String(action.value)} (use remediate.ps1)`)}`;
+    case 'firewall-egress':
+      return firewallEgressLine(step.checkId, action);
     case 'manual':
       return `manual ${q(step.checkId)} ${q(action.text)}${action.reference ? ` ${q(action.reference)}` : ''}`;
   }
+}
+
+type FirewallEgress = Extract<RemediationAction, { kind: 'firewall-egress' }>;
+
+function firewallEgressLine(checkId: string, action: FirewallEgress): string {
+  const policy = egressPolicy(action.platform, action.allow, action.resolvers);
+  if (Array.isArray(policy)) return `refuse ${q(`${checkId}: the egress policy in the report cannot be written: ${policy.join('; ')}`)}`;
+  if (action.platform === 'win32') return `manual ${q(checkId)} ${q('set Windows Firewall outbound to Block with allow rules for the allowlist and resolvers (use remediate.ps1)')}`;
+  if (!isPlainPath(action.path) || (action.includeFrom !== undefined && !isPlainPath(action.includeFrom))) {
+    return `refuse ${q(`${checkId}: the egress policy names a file that is not a plain absolute path: ${JSON.stringify(action.path)} ${JSON.stringify(action.includeFrom ?? '')}`)}`;
+  }
+  if (action.platform === 'darwin') {
+    return `pf_anchor ${q(checkId)} ${q(action.path)} ${q(pfEgressAnchor(policy, action.path))} ${q(pfConfLines(action.path).join('\n'))}`;
+  }
+  return `nft_egress ${q(checkId)} ${q(action.path)} ${q(action.includeFrom ?? '/etc/nftables.conf')} ${q(nftEgressRuleset(policy, action.path))}`;
 }
 
 /** ` 0: group:everyone inherited allow read` -> `group:everyone allow read`, the form chmod -a takes. */

@@ -16,8 +16,10 @@ const ORDER: Record<RemediationAction['kind'], number> = {
   'set-env-line': 4,
   'write-file': 5,
   'registry-set': 6,
-  chmod: 7,
-  manual: 8,
+  // After every file fix: a firewall change is the one most likely to cut the machine off mid-script.
+  'firewall-egress': 7,
+  chmod: 8,
+  manual: 9,
 };
 
 /** The actions of failing, unwaived findings, each once, in a safe order. */

@@ -24,7 +24,7 @@ if (-not $Force -and $ReportHost -and ($env:COMPUTERNAME -ne $ReportHost)) {
 if ($Apply) {
   if (-not $Rollback) { $Rollback = Join-Path (Get-Location) ("cowork-audit-rollback-{0}.ps1" -f (Get-Date).ToUniversalTime().ToString('yyyyMMddTHHmmssZ')) }
   Set-Content -LiteralPath $Rollback -Encoding UTF8 -Value @(
-    '# Rollback written by a cowork-audit remediation script: restores the security descriptors and registry values it changed.',
+    '# Rollback written by a cowork-audit remediation script: restores the security descriptors, registry values and firewall settings it changed.',
     'function Restore-Sddl([string]$Path, [string]$Sddl) { $a = Get-Acl -LiteralPath $Path; $a.SetSecurityDescriptorSddlForm($Sddl); Set-Acl -LiteralPath $Path -AclObject $a }'
   )
   Write-Output "mode: apply (rollback script: $Rollback)"
@@ -111,6 +111,47 @@ function Set-FileOwner([string]$Path, [string]$User) {
   Save-Rollback $Path $acl.Sddl
   $acl.SetOwner($wanted)
   Set-Acl -LiteralPath $Path -AclObject $acl
+}
+
+# One outbound allow rule of the egress policy (firewall-egress), found again by its Name: added when
+# missing, its remote addresses set when they differ. The rollback removes a rule it added or puts the old
+# addresses back. Addresses come comma-separated (addresses and CIDRs, no spaces).
+function Set-EgressAllowRule([string]$Name, [string]$Group, [string]$Protocol, [string]$Port, [string]$Addresses, [string]$Why) {
+  $wanted = @($Addresses.Split(',') | Where-Object { $_ })
+  $rule = Get-NetFirewallRule -Name $Name -ErrorAction SilentlyContinue
+  if ($rule) {
+    $current = @((Get-NetFirewallAddressFilter -AssociatedNetFirewallRule $rule).RemoteAddress)
+    $same = ((@($current | Sort-Object) -join ',') -eq (@($wanted | Sort-Object) -join ','))
+    if ($same -and "$($rule.Action)" -eq 'Allow' -and "$($rule.Direction)" -eq 'Outbound' -and "$($rule.Enabled)" -eq 'True') { Write-Note "ok: firewall rule $Name allows $Addresses"; return }
+    $script:Changes++
+    Write-Output "firewall rule ${Name}: remote addresses $($current -join ',') -> $Addresses (outbound, allow, enabled)"
+    if (-not $Apply) { return }
+    Add-Rollback ('Set-NetFirewallRule -Name ' + (ConvertTo-Literal $Name) + ' -RemoteAddress @(' + ((@($current) | ForEach-Object { ConvertTo-Literal "$_" }) -join ',') + ') -Action ' + (ConvertTo-Literal "$($rule.Action)") + ' -Enabled ' + (ConvertTo-Literal "$($rule.Enabled)"))
+    Set-NetFirewallRule -Name $Name -RemoteAddress $wanted -Action Allow -Direction Outbound -Enabled True
+    return
+  }
+  $script:Changes++
+  Write-Output "add outbound allow rule $Name ($Why): $Protocol $(if ($Port) { "port $Port " })to $Addresses"
+  if (-not $Apply) { return }
+  $settings = @{ Name = $Name; DisplayName = "${Group}: $Why"; Group = $Group; Direction = 'Outbound'; Action = 'Allow'; Profile = 'Any'; RemoteAddress = $wanted }
+  if ($Protocol -ne 'Any') { $settings.Protocol = $Protocol }
+  if ($Port) { $settings.RemotePort = $Port }
+  New-NetFirewallRule @settings | Out-Null
+  Add-Rollback ('Remove-NetFirewallRule -Name ' + (ConvertTo-Literal $Name))
+}
+
+# Every firewall profile on, with outbound Block by default (after the allow rules are in place). Group
+# Policy settings win over these: where a GPO sets the profiles, change it there.
+function Set-DefaultOutboundBlock {
+  foreach ($fwProfile in @(Get-NetFirewallProfile)) {
+    $name = "$($fwProfile.Name)"
+    if ("$($fwProfile.Enabled)" -eq 'True' -and "$($fwProfile.DefaultOutboundAction)" -eq 'Block') { Write-Note "ok: the $name profile is on and blocks outbound by default"; continue }
+    $script:Changes++
+    Write-Output "firewall profile ${name}: Enabled $($fwProfile.Enabled) -> True, DefaultOutboundAction $($fwProfile.DefaultOutboundAction) -> Block"
+    if (-not $Apply) { continue }
+    Add-Rollback ('Set-NetFirewallProfile -Name ' + (ConvertTo-Literal $name) + ' -Enabled ' + (ConvertTo-Literal "$($fwProfile.Enabled)") + ' -DefaultOutboundAction ' + (ConvertTo-Literal "$($fwProfile.DefaultOutboundAction)"))
+    Set-NetFirewallProfile -Name $name -Enabled True -DefaultOutboundAction Block
+  }
 }
 
 function Write-Manual([string]$Check, [string]$Text, [string]$Reference = '') {

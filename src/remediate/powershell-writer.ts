@@ -2,11 +2,19 @@ import type { AuditReport } from '../report/report-model.js';
 import { planSteps, type Step } from './plan-steps.js';
 import TEMPLATE from './powershell-template.ps1';
 import { commentText, psQuote as q } from './quote.js';
+import { egressPolicy } from '../firewall/egress-policy.js';
+import { windowsEgressSteps } from './windows-firewall.ps.js';
 
 const MARKER = '# @STEPS@\n';
 
 function stepLine(step: Step): string {
   const action = step.action;
+  if (action.kind === 'firewall-egress') {
+    const policy = egressPolicy(action.platform, action.allow, action.resolvers);
+    if (Array.isArray(policy)) return `Write-Refusal ${q(`${step.checkId}: the egress policy in the report cannot be written: ${policy.join('; ')}`)}`;
+    if (action.platform !== 'win32') return `Write-Manual ${q(step.checkId)} ${q(`write the default-deny egress ${action.platform === 'darwin' ? 'pf anchor' : 'nftables table'} ${action.path ?? ''} (use remediate.sh)`)}`;
+    return windowsEgressSteps(policy, step.checkId).join('\n');
+  }
   switch (action.kind) {
     case 'remove-acl-entry':
       if (action.entry.platform === 'windows') return `Remove-AclEntry ${q(action.path)} ${q(action.entry.sid)} ${q(action.entry.principal)}`;

@@ -320,6 +320,11 @@ function describeAction(action: RemediationAction): string {
       return `Write <code>${e(action.path)}</code> (mode <code>${e(action.mode)}</code>) with <code>${e(action.content)}</code>`;
     case 'registry-set':
       return `Set the registry value <code>${e(`${action.key}\\${action.name}`)}</code> (${e(action.type)}) to <code>${e(String(action.value))}</code>`;
+    case 'firewall-egress': {
+      const engine = action.platform === 'linux' ? 'nftables' : action.platform === 'darwin' ? 'pf anchor' : 'Windows Firewall';
+      const allow = action.allow.length ? action.allow.map((item) => `<code>${e(item)}</code>`).join(', ') : 'nothing beyond DNS';
+      return `Load a default-deny egress policy (${engine})${action.path ? ` in <code>${e(action.path)}</code>` : ''}, allowing ${allow}${action.resolvers.length ? `, DNS only to ${action.resolvers.map((item) => `<code>${e(item)}</code>`).join(', ')}` : ''}`;
+    }
     case 'manual':
       return `${e(action.text)}${action.reference ? ` ${link({ title: 'More', url: action.reference })}` : ''}`;
     default:
