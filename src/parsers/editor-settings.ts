@@ -33,6 +33,9 @@ export const EDITOR_SETTING_KEYS = [
   'security.workspace.trust.enabled',
   'chat.mcp.access',
   'chat.mcp.enabled',
+  // VS Code's agent terminal sandbox (sandbox.agent-sandbox-settings): the current name and the earlier one.
+  'chat.agent.sandbox.enabled',
+  'chat.tools.terminal.sandbox.enabled',
 ] as const;
 
 /** VS Code policy names (policy.json, registry values, managed preferences) and the setting each locks. */
