@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AGENT_RUNTIME_CHECKS } from '../checks/agent-runtime.registry.js';
+import { BUILTIN_CHECKS } from '../checks/index.js';
 import { entryAdmits, urlPatternMatches } from '../src/agent/egress-allowlist.js';
 import { networkUses } from '../src/agent/hook-commands.js';
 import { sandboxPatternAsRule } from '../src/agent/sandbox-coverage.js';
@@ -18,7 +18,7 @@ const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus/claude');
 afterAll(() => removeTempDirs());
 
 async function check(host: Host, id: string, params: Record<string, unknown> = {}): Promise<CheckResult> {
-  const found = AGENT_RUNTIME_CHECKS.find((candidate) => candidate.meta.id === id);
+  const found = BUILTIN_CHECKS.find((candidate) => candidate.meta.id === id);
   if (!found) throw new Error(`no check ${id}`);
   const { results } = await runChecks({ host, checks: [{ check: found, severity: found.meta.severity, params: { ...defaultsOf(found.params), ...params } }] });
   const result = results[0] as CheckResult;

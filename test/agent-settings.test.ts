@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudePolicies, json, plist } from '../checks/agent-kit.js';
-import { AGENT_CHECKS } from '../checks/agent.registry.js';
+import { BUILTIN_CHECKS } from '../checks/index.js';
 import { endpoint } from '../checks/scenario-kit.js';
 import { mergeSettings, selectManagedSource, type SettingOrigin, type SettingsLayer } from '../src/agent/settings-model.js';
 import { buildLayer, parseSettingsText } from '../src/agent/settings-tree.js';
@@ -32,7 +32,7 @@ async function collect(host: Host): Promise<AgentSettings> {
 }
 
 async function check(host: Host, id: string, params: Record<string, unknown> = {}): Promise<CheckResult> {
-  const found = AGENT_CHECKS.find((candidate) => candidate.meta.id === id);
+  const found = BUILTIN_CHECKS.find((candidate) => candidate.meta.id === id);
   if (!found) throw new Error(`no check ${id}`);
   const { results } = await runChecks({ host, checks: [{ check: found, severity: found.meta.severity, params: { ...defaultsOf(found.params), ...params } }] });
   return results[0] as CheckResult;
