@@ -158,6 +158,17 @@ describe('the new remediation actions in the HTML report', () => {
   });
 });
 
+describe('the firewall remediation in the HTML report', () => {
+  it('describes the default-deny egress policy in words, values escaped, never as an unknown action', async () => {
+    const report = await scan({ host: ReplayHost.fromFolder(path.join(REPO, 'fixtures/endpoints/linux-weak')), baseline: loadBaseline(path.join(REPO, 'baselines/example-org.yaml'), BUILTIN_CHECKS), selection: { only: ['firewall'] } });
+    const html = renderHtml(report, { failOn: 'high', exitCode: 1 });
+    expect(html).toContain('Load a default-deny egress policy (nftables)');
+    expect(html).toContain('<code>10.20.0.10:3128/tcp</code>');
+    expect(html).toContain('DNS only to <code>10.20.0.53</code>');
+    expect(html).not.toContain('(see the JSON report)');
+  });
+});
+
 describe('offline image (--root)', () => {
   it('reads the files of the image, follows its resolv.conf link inside it, and runs no command', async () => {
     const image = makeTempDir('net-image');
