@@ -1,10 +1,9 @@
 import { firewallRulesets } from '../../src/collectors/firewall.js';
 import { defineCheck, type Finding } from '../../src/engine/check.js';
-import { egressAction } from '../../src/firewall/egress-policy.js';
-import { decideStack, egressSetting, inactiveLocation, locationOf, nftablesMainConf, noFirewall, noteText, openText, sourceKey, type StackDecision } from '../../src/firewall/egress-judge.js';
-import { allowedResolversParam, egressParam, firewallAgentUserParam } from '../../src/firewall/egress-params.js';
+import { decisionKey, egressCheckParams, egressCheckStart, systemFinding } from '../../src/firewall/egress-check.js';
+import { decideStack, inactiveLocation, locationOf, noFirewall, noteText, openText, type StackDecision } from '../../src/firewall/egress-judge.js';
+import { egressCheckParamSchemas } from '../../src/firewall/egress-params.js';
 import type { Destination, IpFamily } from '../../src/firewall/model.js';
-import { validateAllowlist } from '../../src/network/dns-findings.js';
 import { AddressSet, ipFamily, parseCidr } from '../../src/network/ip.js';
 import { publicResolverOperator } from '../../src/network/public-resolvers.js';
 
@@ -18,6 +17,8 @@ const PORTS: readonly { protocol: 'tcp' | 'udp'; port: number }[] = [
   { protocol: 'tcp', port: 853 },
 ];
 const NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
+/** The firewall checks' params, allowedResolvers first: the order this check's docs have always listed them in. */
+const { allowedResolvers, ...otherParams } = egressCheckParamSchemas;
 
 function label(address: string): string {
   const operator = publicResolverOperator(address);
@@ -46,20 +47,12 @@ export default defineCheck({
     ],
     fix: 'Allow 53/udp, 53/tcp and 853/tcp only to the corporate resolvers (the generated egress policy does), and remove broad DNS accept rules.',
   },
-  params: {
-    allowedResolvers: allowedResolversParam,
-    egress: egressParam,
-    agentUser: firewallAgentUserParam,
-  },
+  params: { allowedResolvers, ...otherParams },
   uses: [firewallRulesets],
   evaluate(facts, given) {
-    // A partial egress mapping (a scenario, a plugin) takes the other fields' defaults, as a baseline does.
-    const params = { ...given, egress: { ...egressParam.defaultValue, ...given.egress } };
-    validateAllowlist(params.allowedResolvers);
-    const fw = facts.get(firewallRulesets);
-    const setting = egressSetting(fw, params.agentUser);
-    if (setting.skip) return { status: 'skipped', message: setting.skip };
-    const action = egressAction(fw.platform, params.egress.allow, params.allowedResolvers, nftablesMainConf(fw));
+    const start = egressCheckStart(facts, egressCheckParams(given));
+    if ('skip' in start) return { status: 'skipped', message: start.skip };
+    const { params, fw, setting, action } = start;
     const resolvers = new AddressSet(params.allowedResolvers);
     const named = resolvers.size > 0;
     const targets = [...PUBLIC_PROBES, ...(named ? PRIVATE_PROBES : [])].filter((address) => !resolvers.has(address));
@@ -68,16 +61,17 @@ export default defineCheck({
 
     if (noFirewall(setting.layout)) {
       const location = inactiveLocation(setting.layout);
-      const findings: Finding[] = (['ipv4', 'ipv6'] as const).map((family) => ({
-        message: `${NAME[family]}: DNS to any name server is reachable (${targets.filter((address) => ipFamily(address) === family).map(label).join(', ')}, on 53/udp, 53/tcp, 853/tcp): no active firewall (${fw.backends.join(', ')})`,
-        ...(location ? { location } : {}),
-        subject: 'system',
-        actions: [action],
-      }));
+      const findings: Finding[] = (['ipv4', 'ipv6'] as const).map((family) =>
+        systemFinding(
+          `${NAME[family]}: DNS to any name server is reachable (${targets.filter((address) => ipFamily(address) === family).map(label).join(', ')}, on 53/udp, 53/tcp, 853/tcp): no active firewall (${fw.backends.join(', ')})`,
+          location,
+          action,
+        ),
+      );
       return { status: 'fail', message: `DNS can go anywhere: no active firewall${noteText(notes)}`, findings };
     }
 
-    const findings: Finding[] = setting.layout.open.map((ruleset) => ({ message: `${openText(ruleset)}: DNS can go to any name server`, subject: 'system', actions: [action] }));
+    const findings: Finding[] = setting.layout.open.map((ruleset) => systemFinding(`${openText(ruleset)}: DNS can go to any name server`, undefined, action));
     let denied = 0;
     for (const stack of setting.layout.stacks) {
       const open = new Map<string, { hits: Map<string, string[]>; decision: StackDecision }>();
@@ -90,24 +84,18 @@ export default defineCheck({
             denied += 1;
             continue;
           }
-          const key = `${decision.verdict} ${decision.decidedBy ? sourceKey(decision.decidedBy) : decision.reason}`;
+          const key = decisionKey(decision);
           const group = open.get(key) ?? { hits: new Map<string, string[]>(), decision };
           group.hits.set(address, [...(group.hits.get(address) ?? []), `${port}/${protocol}`]);
           open.set(key, group);
         }
       }
       for (const { hits, decision } of open.values()) {
-        const location = locationOf(decision.decidedBy);
         // "53/udp to 8.8.8.8 (Google Public DNS), 1.1.1.1 (Cloudflare); 53/tcp, 853/tcp to ...": addresses sharing their ports together.
         const byPorts = new Map<string, string[]>();
         for (const [address, ports] of hits) byPorts.set(ports.join(', '), [...(byPorts.get(ports.join(', ')) ?? []), label(address)]);
         const list = [...byPorts].map(([ports, addresses]) => `${ports} to ${addresses.join(', ')}`).join('; ');
-        findings.push({
-          message: `${stack.label}: DNS ${decision.verdict === 'allow' ? 'is allowed' : 'is not shown to be denied'} ${setting.whom}: ${list}: ${decision.reason}`,
-          ...(location ? { location } : {}),
-          subject: 'system',
-          actions: [action],
-        });
+        findings.push(systemFinding(`${stack.label}: DNS ${decision.verdict === 'allow' ? 'is allowed' : 'is not shown to be denied'} ${setting.whom}: ${list}: ${decision.reason}`, locationOf(decision.decidedBy), action));
       }
       // The corporate resolvers themselves: a blocked one breaks name resolution (said, not failed: it is no leak).
       for (const entry of params.allowedResolvers) {

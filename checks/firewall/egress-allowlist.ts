@@ -1,10 +1,9 @@
 import { firewallRulesets } from '../../src/collectors/firewall.js';
 import { defineCheck, type Finding } from '../../src/engine/check.js';
 import { DEFAULT_PROBES, describeDestination, entryCovers, entryProtocol, parseEntries, probeDestination, sampleDestinations, ANY_PORT_SAMPLE, type EgressEntry } from '../../src/firewall/destinations.js';
-import { egressAction } from '../../src/firewall/egress-policy.js';
-import { decideHost, decideStack, egressSetting, inactiveLocation, locationOf, nftablesMainConf, noFirewall, noteText, openText, sourceKey, type StackDecision } from '../../src/firewall/egress-judge.js';
-import { allowedResolversParam, egressParam, firewallAgentUserParam } from '../../src/firewall/egress-params.js';
-import { validateAllowlist } from '../../src/network/dns-findings.js';
+import { decisionKey, egressCheckParams, egressCheckStart, systemFinding } from '../../src/firewall/egress-check.js';
+import { decideHost, decideStack, inactiveLocation, locationOf, noFirewall, noteText, openText, type StackDecision } from '../../src/firewall/egress-judge.js';
+import { egressCheckParamSchemas } from '../../src/firewall/egress-params.js';
 import { AddressSet } from '../../src/network/ip.js';
 
 const DNS_PORTS = new Set([53, 853]);
@@ -34,22 +33,15 @@ export default defineCheck({
     ],
     fix: 'Replace broad accept rules with the baseline\'s allowlist (the generated nftables table, pf anchor or Windows Firewall rules allow exactly egress.allow and DNS to the resolvers).',
   },
-  params: {
-    egress: egressParam,
-    allowedResolvers: allowedResolversParam,
-    agentUser: firewallAgentUserParam,
-  },
+  params: egressCheckParamSchemas,
   uses: [firewallRulesets],
   evaluate(facts, given) {
-    // A partial egress mapping (a scenario, a plugin) takes the other fields' defaults, as a baseline does.
-    const params = { ...given, egress: { ...egressParam.defaultValue, ...given.egress } };
-    validateAllowlist(params.allowedResolvers);
+    const params = egressCheckParams(given);
     const allow = parseEntries('egress.allow', params.egress.allow);
     const probes = parseEntries('egress.probes', params.egress.probes, true);
-    const fw = facts.get(firewallRulesets);
-    const setting = egressSetting(fw, params.agentUser);
-    if (setting.skip) return { status: 'skipped', message: setting.skip };
-    const action = egressAction(fw.platform, params.egress.allow, params.allowedResolvers, nftablesMainConf(fw));
+    const start = egressCheckStart(facts, params);
+    if ('skip' in start) return { status: 'skipped', message: start.skip };
+    const { fw, setting, action } = start;
     const resolvers = new AddressSet(params.allowedResolvers);
     const notes = [...setting.notes];
     const skippedProbes: string[] = [];
@@ -66,31 +58,20 @@ export default defineCheck({
 
     if (noFirewall(setting.layout)) {
       const location = inactiveLocation(setting.layout);
-      const findings: Finding[] = live.map((probe) => ({
-        message: `probe ${probe.text} is reachable: no active firewall (${fw.backends.join(', ')})${why(probe)}`,
-        ...(location ? { location } : {}),
-        subject: 'system',
-        actions: [action],
-      }));
+      const findings: Finding[] = live.map((probe) => systemFinding(`probe ${probe.text} is reachable: no active firewall (${fw.backends.join(', ')})${why(probe)}`, location, action));
       if (findings.length === 0) return { status: 'pass', message: `no probe to run and no active firewall${noteText(notes)}` };
       return { status: 'fail', message: `${findings.length} probe(s) reachable: no active firewall${noteText(notes)}`, findings };
     }
 
     const findings: Finding[] = live.length
-      ? setting.layout.open.map((ruleset) => ({ message: `${openText(ruleset)}: probes ${live.map((probe) => probe.text).join(', ')} are reachable`, subject: 'system', actions: [action] }))
+      ? setting.layout.open.map((ruleset) => systemFinding(`${openText(ruleset)}: probes ${live.map((probe) => probe.text).join(', ')} are reachable`, undefined, action))
       : [];
     const unverified: string[] = [];
     const unnamed = new Set<string>();
     let allowedChecks = 0;
     let deniedProbes = 0;
     const blocked = (label: string, entry: EgressEntry, target: string, decision: StackDecision) => {
-      const location = locationOf(decision.decidedBy);
-      findings.push({
-        message: `${label}: egress.allow ${entry.text} is denied ${setting.whom} (${target}): ${decision.reason}; the agent or its tools cannot reach it`,
-        ...(location ? { location } : {}),
-        subject: 'system',
-        actions: [action],
-      });
+      findings.push(systemFinding(`${label}: egress.allow ${entry.text} is denied ${setting.whom} (${target}): ${decision.reason}; the agent or its tools cannot reach it`, locationOf(decision.decidedBy), action));
     };
     for (const stack of setting.layout.stacks) {
       for (const entry of allow) {
@@ -119,21 +100,15 @@ export default defineCheck({
           deniedProbes += 1;
           continue;
         }
-        const key = decision.decidedBy ? `${decision.verdict} ${sourceKey(decision.decidedBy)}` : `${decision.verdict} ${probe.text}`;
+        const key = decisionKey(decision, probe.text);
         const group = open.get(key) ?? { probes: [], decision };
         group.probes.push(probe);
         open.set(key, group);
       }
       for (const { probes: group, decision } of open.values()) {
-        const location = locationOf(decision.decidedBy);
         const what = decision.verdict === 'allow' ? 'reachable' : 'not shown to be denied';
         const list = group.map((probe) => probe.text).join(', ');
-        findings.push({
-          message: `${stack.label}: ${group.length === 1 ? `probe ${list}${why(group[0] as EgressEntry)} is` : `probes ${list} are`} ${what} ${setting.whom}: ${decision.reason}`,
-          ...(location ? { location } : {}),
-          subject: 'system',
-          actions: [action],
-        });
+        findings.push(systemFinding(`${stack.label}: ${group.length === 1 ? `probe ${list}${why(group[0] as EgressEntry)} is` : `probes ${list} are`} ${what} ${setting.whom}: ${decision.reason}`, locationOf(decision.decidedBy), action));
       }
     }
     if (unnamed.size) notes.push(`unverifiable (a host name no rule names; a packet filter sees addresses): ${[...unnamed].join(', ')}`);

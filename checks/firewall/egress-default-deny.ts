@@ -1,10 +1,9 @@
 import { firewallRulesets } from '../../src/collectors/firewall.js';
 import { defineCheck, type Finding } from '../../src/engine/check.js';
-import { egressAction } from '../../src/firewall/egress-policy.js';
-import { defaultOfStack, sourceKey, egressSetting, inactiveLocation, locationOf, nftablesMainConf, noFirewall, noteText, openText } from '../../src/firewall/egress-judge.js';
-import { allowedResolversParam, egressParam, firewallAgentUserParam } from '../../src/firewall/egress-params.js';
+import { decisionKey, egressCheckParams, egressCheckStart, systemFinding } from '../../src/firewall/egress-check.js';
+import { defaultOfStack, inactiveLocation, locationOf, noFirewall, noteText, openText } from '../../src/firewall/egress-judge.js';
+import { egressCheckParamSchemas } from '../../src/firewall/egress-params.js';
 import type { IpFamily } from '../../src/firewall/model.js';
-import { validateAllowlist } from '../../src/network/dns-findings.js';
 
 const FAMILIES: readonly IpFamily[] = ['ipv4', 'ipv6'];
 const NAME: Record<IpFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' };
@@ -35,32 +34,21 @@ export default defineCheck({
     ],
     fix: 'Load a default-deny egress policy: the generated nftables table (its own inet table, output policy drop), pf anchor or Windows Firewall outbound Block with allow rules.',
   },
-  params: {
-    egress: egressParam,
-    allowedResolvers: allowedResolversParam,
-    agentUser: firewallAgentUserParam,
-  },
+  params: egressCheckParamSchemas,
   uses: [firewallRulesets],
   evaluate(facts, given) {
-    // A partial egress mapping (a scenario, a plugin) takes the other fields' defaults, as a baseline does.
-    const params = { ...given, egress: { ...egressParam.defaultValue, ...given.egress } };
-    validateAllowlist(params.allowedResolvers);
-    const fw = facts.get(firewallRulesets);
-    const setting = egressSetting(fw, params.agentUser);
-    if (setting.skip) return { status: 'skipped', message: setting.skip };
-    const action = egressAction(fw.platform, params.egress.allow, params.allowedResolvers, nftablesMainConf(fw));
+    const start = egressCheckStart(facts, egressCheckParams(given));
+    if ('skip' in start) return { status: 'skipped', message: start.skip };
+    const { fw, setting, action } = start;
     const notes = noteText(setting.notes);
     if (noFirewall(setting.layout)) {
       const location = inactiveLocation(setting.layout);
-      const findings: Finding[] = FAMILIES.map((family) => ({
-        message: `${NAME[family]}: no active firewall filters outgoing traffic (${fw.backends.join(', ')}${fw.rulesets.length ? ' found, none active' : ': no ruleset found'}): every destination is reachable`,
-        ...(location ? { location } : {}),
-        subject: 'system',
-        actions: [action],
-      }));
+      const findings: Finding[] = FAMILIES.map((family) =>
+        systemFinding(`${NAME[family]}: no active firewall filters outgoing traffic (${fw.backends.join(', ')}${fw.rulesets.length ? ' found, none active' : ': no ruleset found'}): every destination is reachable`, location, action),
+      );
       return { status: 'fail', message: `outbound is open: no active firewall${notes}`, findings };
     }
-    const findings: Finding[] = setting.layout.open.map((ruleset) => ({ message: `${openText(ruleset)}, IPv4 and IPv6 alike`, subject: 'system', actions: [action] }));
+    const findings: Finding[] = setting.layout.open.map((ruleset) => systemFinding(`${openText(ruleset)}, IPv4 and IPv6 alike`, undefined, action));
     const denied: string[] = [];
     for (const stack of setting.layout.stacks) {
       // One finding per deciding reason: an inet chain's policy decides both families at once.
@@ -71,7 +59,7 @@ export default defineCheck({
           denied.push(`${NAME[family]} in ${stack.label} (${withoutProbe(decision.reason)})`);
           continue;
         }
-        const key = `${decision.verdict} ${decision.decidedBy ? sourceKey(decision.decidedBy) : decision.reason}`;
+        const key = decisionKey(decision);
         const entry = open.get(key) ?? { families: [], decision };
         entry.families.push(family);
         open.set(key, entry);
@@ -79,13 +67,7 @@ export default defineCheck({
       for (const { families, decision } of open.values()) {
         const plural = families.length > 1;
         const what = decision.verdict === 'allow' ? `allow${plural ? '' : 's'} outbound traffic by default` : 'cannot be shown to deny outbound traffic by default';
-        const location = locationOf(decision.decidedBy);
-        findings.push({
-          message: `${stack.label}: ${families.map((family) => NAME[family]).join(' and ')} ${what} ${setting.whom}: ${withoutProbe(decision.reason)}`,
-          ...(location ? { location } : {}),
-          subject: 'system',
-          actions: [action],
-        });
+        findings.push(systemFinding(`${stack.label}: ${families.map((family) => NAME[family]).join(' and ')} ${what} ${setting.whom}: ${withoutProbe(decision.reason)}`, locationOf(decision.decidedBy), action));
       }
     }
     if (findings.length > 0) return { status: 'fail', message: `${findings.length} default(s) not deny ${setting.whom}${notes}`, findings };

@@ -18,6 +18,8 @@
 // relative patterns match nothing: a deny rule like Read(**/.ssh/**) protects only files below the folder
 // Claude Code was started in, so it cannot be credited for ~/.ssh in general.
 
+import { normalizeAbsolutePath } from '../util/posix-path.js';
+
 export type PatternAnchor = 'absolute' | 'home' | 'settings' | 'cwd';
 
 export interface PathRuleContext {
@@ -56,14 +58,7 @@ export function toRulePath(path: string, windows = false): string {
 }
 
 function collapseDots(path: string): string {
-  if (!path.startsWith('/')) return path;
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join('/')}`;
+  return path.startsWith('/') ? normalizeAbsolutePath(path) : path;
 }
 
 /** Splits a rule's specifier into its anchor, base folder and glob. */

@@ -21,3 +21,10 @@ export const firewallAgentUserParam = string(
   'Account the agent runs as: rules on the socket owner (nft meta skuid, iptables --uid-owner) are evaluated for its uid. Empty: for any process (a verdict that depends on the uid is unknown).',
   '',
 );
+
+/** The params every firewall egress check declares (firewall.egress-default-deny, egress-allowlist, dns-egress). */
+export const egressCheckParamSchemas = {
+  egress: egressParam,
+  allowedResolvers: allowedResolversParam,
+  agentUser: firewallAgentUserParam,
+};

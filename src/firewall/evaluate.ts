@@ -336,9 +336,12 @@ function* flatten(evaluation: Evaluation, chain: Chain, depth: number, seen: Set
   }
 }
 
-/** pf: the last matching rule decides, unless a matching rule is quick; no match: the policy (pass). */
-function runLastMatch(evaluation: Evaluation, base: Chain): ChainOutcome {
-  let candidate: Rule | undefined;
+/**
+ * Walks the rules of `base` (anchors and jumps flattened) in order and hands each one that matches, other
+ * than continue and return, to `visit`, until it answers 'stop' or an outcome. The outcome that ended the
+ * walk (visit's, an undecidable test, a loop), or undefined when the walk ran through or was stopped.
+ */
+function visitMatchingRules(evaluation: Evaluation, base: Chain, visit: (rule: Rule) => ChainOutcome | 'stop' | undefined): ChainOutcome | undefined {
   for (const item of flatten(evaluation, base, 0, new Set([base]))) {
     if (!('match' in item)) return item;
     const rule = item;
@@ -347,9 +350,21 @@ function runLastMatch(evaluation: Evaluation, base: Chain): ChainOutcome {
     const tested = evaluation.test(rule);
     if (typeof tested !== 'boolean') return tested;
     if (!tested) continue;
-    candidate = rule;
-    if (rule.quick) break;
+    const answer = visit(rule);
+    if (answer === 'stop') return undefined;
+    if (answer) return answer;
   }
+  return undefined;
+}
+
+/** pf: the last matching rule decides, unless a matching rule is quick; no match: the policy (pass). */
+function runLastMatch(evaluation: Evaluation, base: Chain): ChainOutcome {
+  let candidate = undefined as Rule | undefined;
+  const ended = visitMatchingRules(evaluation, base, (rule) => {
+    candidate = rule;
+    return rule.quick ? 'stop' : undefined;
+  });
+  if (ended) return ended;
   if (!candidate) return policyVerdict(base, 'last-match');
   const action = candidate.action;
   if (action.kind === 'accept') return ruleVerdict(candidate, 'allow');
@@ -360,20 +375,15 @@ function runLastMatch(evaluation: Evaluation, base: Chain): ChainOutcome {
 
 /** Windows: any matching block rule denies; otherwise any matching allow rule allows; otherwise the policy. */
 function runBlockWins(evaluation: Evaluation, base: Chain): ChainOutcome {
-  let allow: Rule | undefined;
-  let unknown: Rule | undefined;
-  for (const item of flatten(evaluation, base, 0, new Set([base]))) {
-    if (!('match' in item)) return item;
-    const rule = item;
-    if (evaluation.tooLong()) return { verdict: 'unknown', construct: 'rule loop', reason: `unknown: evaluation of ${base.id} did not end` };
-    if (rule.action.kind === 'continue' || rule.action.kind === 'return') continue;
-    const tested = evaluation.test(rule);
-    if (typeof tested !== 'boolean') return tested;
-    if (!tested) continue;
+  let allow = undefined as Rule | undefined;
+  let unknown = undefined as Rule | undefined;
+  const ended = visitMatchingRules(evaluation, base, (rule) => {
     if (rule.action.kind === 'drop' || rule.action.kind === 'reject') return ruleVerdict(rule, 'deny');
     if (rule.action.kind === 'accept') allow ??= rule;
     else unknown ??= rule;
-  }
+    return undefined;
+  });
+  if (ended) return ended;
   if (unknown) {
     const construct = unknown.action.kind === 'unknown' ? unknown.action.construct : unknown.action.kind;
     return unknownAt(unknown, construct, `${describeRule(unknown.source)} matches, and its action (${construct}) is not modelled`);

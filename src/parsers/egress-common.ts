@@ -1,4 +1,4 @@
-import type { IpFamily, Match, Range, RuleAction } from '../firewall/model.js';
+import type { Chain, IpFamily, Match, Range, Rule, RuleAction, Unsupported } from '../firewall/model.js';
 import { formatCidr, parseCidr, rangeToCidrs } from '../network/ip.js';
 
 // Pieces the iptables, ufw, firewalld, pf and Windows Firewall parsers share: service names, ports,
@@ -216,3 +216,15 @@ export function loopbackOif(match: Match, negate: boolean): void {
   else if (oif.negate && name !== 'lo') addUnknown(match, `a non-loopback source with an interface other than ${name}`);
 }
 
+
+/** The constructs a rule uses that the model cannot follow, for its ruleset's `unsupported`: its match's unknowns, then an unmodelled action. */
+export function ruleUnsupported(rule: Rule): Unsupported[] {
+  const out: Unsupported[] = (rule.match.unknown ?? []).map((construct) => ({ construct, source: rule.source }));
+  if (rule.action.kind === 'unknown') out.push({ construct: rule.action.construct, source: rule.source });
+  return out;
+}
+
+/** ruleUnsupported of every rule of the chains, in order. */
+export function chainsUnsupported(chains: readonly Chain[]): Unsupported[] {
+  return chains.flatMap((chain) => chain.rules.flatMap(ruleUnsupported));
+}

@@ -1,6 +1,6 @@
 import type { Chain, EgressRuleset, IpFamily, Match, Range, Rule, RuleAction, SourceRef, Unsupported } from '../firewall/model.js';
 import { lineAt, stripBom } from '../util/text-lines.js';
-import { addUnknown, EPHEMERAL_PORTS, LOOPBACK, loopbackOif, makeNever, networksWithin, normalizeNetwork, portRange, protocolName, sourcePortVerdict } from './egress-common.js';
+import { addUnknown, chainsUnsupported, EPHEMERAL_PORTS, LOOPBACK, loopbackOif, makeNever, networksWithin, normalizeNetwork, portRange, protocolName, sourcePortVerdict } from './egress-common.js';
 import { iptablesRuleset, parseIptablesSave } from './iptables-save.js';
 import { parseShellAssignments } from './ufw.js';
 
@@ -540,13 +540,7 @@ export function firewalldRuleset(input: FirewalldInput): EgressRuleset {
     policySource: { ...base, text: 'firewalld accepts outgoing traffic no policy restricts' },
   };
   const chains = [output, ...context.chains];
-  const unsupported = [...context.unsupported];
-  for (const chain of chains) {
-    for (const rule of chain.rules) {
-      for (const construct of rule.match.unknown ?? []) unsupported.push({ construct, source: rule.source });
-      if (rule.action.kind === 'unknown') unsupported.push({ construct: rule.action.construct, source: rule.source });
-    }
-  }
+  const unsupported = [...context.unsupported, ...chainsUnsupported(chains)];
   return {
     backend: 'firewalld',
     label: `firewalld (${backend} backend${conf?.defaultZone ? `, default zone ${conf.defaultZone}` : ''})`,

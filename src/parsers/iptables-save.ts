@@ -3,6 +3,7 @@ import { splitLines, stripBom } from '../util/text-lines.js';
 import {
   addressRangeCidrs,
   addUnknown,
+  chainsUnsupported,
   EPHEMERAL_PORTS,
   isNever,
   LOOPBACK,
@@ -781,12 +782,7 @@ export function iptablesRuleset(save: IptablesSave, meta: IptablesRulesetMeta): 
       });
     }
   }
-  for (const chain of chains) {
-    for (const rule of chain.rules) {
-      for (const construct of rule.match.unknown ?? []) unsupported.push({ construct, source: rule.source });
-      if (rule.action.kind === 'unknown') unsupported.push({ construct: rule.action.construct, source: rule.source });
-    }
-  }
+  for (const entry of chainsUnsupported(chains)) unsupported.push(entry);
   return {
     backend: meta.backend,
     label: meta.label,

@@ -563,19 +563,7 @@ function mergeInterfaces(a: FieldMatch<string>, b: FieldMatch<string>): FieldMat
 
 /** The match a list of conditions makes together. */
 export function buildMatch(conditions: readonly Condition[]): Match {
-  const match: {
-    family?: IpFamily;
-    daddr?: FieldMatch<string>;
-    protocol?: FieldMatch<string>;
-    dport?: FieldMatch<Range>;
-    uid?: FieldMatch<Range>;
-    oif?: FieldMatch<string>;
-    iif?: FieldMatch<string>;
-    ctState?: FieldMatch<string>;
-    addrType?: FieldMatch<string>;
-    unknown?: string[];
-    impossible?: string;
-  } = {};
+  const match: Match = {};
   const unknown: string[] = [];
   for (const condition of conditions) {
     if (condition.kind === 'unknown') {
@@ -610,7 +598,7 @@ export function buildMatch(conditions: readonly Condition[]): Match {
     else unknown.push(`two ${field} matches that cannot be combined`);
   }
   if (unknown.length > 0) match.unknown = unknown;
-  return match as Match;
+  return match;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -650,6 +638,25 @@ export function expandRule(
 /** Number of plain rules the groups would make. */
 export function expansionSize(groups: readonly Alternative[][]): number {
   return groups.reduce((product, group) => product * group.length, 1);
+}
+
+/**
+ * The plain rules a written rule stands for, or, when its sets and maps would make more than
+ * MAX_EXPANSION of them, the rule kept whole (alternatives left out) with an unknown construct saying so;
+ * `note` is told that construct.
+ */
+export function expandOrKeepWhole(
+  conditions: readonly Condition[],
+  groups: readonly Alternative[][],
+  action: RuleAction,
+  note: (construct: string) => void,
+): { match: Match; action: RuleAction }[] {
+  if (expansionSize(groups) > MAX_EXPANSION) {
+    const construct = `a set or map of more than ${MAX_EXPANSION} combinations`;
+    note(construct);
+    return expandRule([...conditions, { kind: 'unknown', construct }], [], action);
+  }
+  return expandRule(conditions, groups, action);
 }
 
 /** A verdict word of the nft language or JSON to a model action (undefined when not a verdict). */

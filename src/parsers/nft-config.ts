@@ -19,14 +19,13 @@
 // It never throws: a line it cannot read is an error entry (file:line) and reading goes on.
 
 import type { Chain, EgressRuleset, Rule, RuleAction, SourceRef } from '../firewall/model.js';
+import { normalizeAbsolutePath } from '../util/posix-path.js';
 import {
   concatAlternative,
   ctSelector,
-  expandRule,
-  expansionSize,
+  expandOrKeepWhole,
   familiesOf,
   HOOKS,
-  MAX_EXPANSION,
   metaSelector,
   payloadSelector,
   priorityValue,
@@ -165,18 +164,8 @@ function dirname(path: string): string {
 }
 
 function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/')) return normalizePath(name);
-  return normalizePath(`${dir.replace(/\/+$/, '')}/${name}`);
-}
-
-function normalizePath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.join('/')}`;
+  if (name.startsWith('/')) return normalizeAbsolutePath(name);
+  return normalizeAbsolutePath(`${dir.replace(/\/+$/, '')}/${name}`);
 }
 
 const GLOB = /[*?[]/;
@@ -288,7 +277,7 @@ class Loader {
   private async resolveInclude(name: string, from: string, shebangPaths: readonly string[], source: SourceRef): Promise<string[]> {
     const isGlob = GLOB.test(name);
     let candidates: { path: string; via?: string }[];
-    if (name.startsWith('/')) candidates = [{ path: normalizePath(name) }];
+    if (name.startsWith('/')) candidates = [{ path: normalizeAbsolutePath(name) }];
     else if (name.startsWith('./') || name.startsWith('../')) {
       // Relative to nft's working directory; the including file's folder is the best guess offline.
       candidates = [{ path: joinPath(dirname(from), name) }];
@@ -924,14 +913,8 @@ class ConfigParser {
     if (read.action.kind === 'unknown') this.note(read.action.construct, source);
     const resolved = (action: RuleAction): RuleAction =>
       action.kind === 'jump' || action.kind === 'goto' ? { kind: action.kind, chain: `${draft.table.family} ${draft.table.name} ${action.chain}` } : action;
-    if (expansionSize(read.groups) > MAX_EXPANSION) {
-      const construct = `a set or map of more than ${MAX_EXPANSION} combinations`;
-      this.note(construct, source);
-      return expandRule([...read.conditions, { kind: 'unknown', construct }], [], resolved(read.action)).map((item) => ({ ...item, source }));
-    }
-    return expandRule(read.conditions, read.groups.map((group) => group.map((alternative) => (alternative.action ? { ...alternative, action: resolved(alternative.action) } : alternative))), resolved(read.action)).map(
-      (item) => ({ match: item.match, action: item.action, source }),
-    );
+    const groups = read.groups.map((group) => group.map((alternative) => (alternative.action ? { ...alternative, action: resolved(alternative.action) } : alternative)));
+    return expandOrKeepWhole(read.conditions, groups, resolved(read.action), (construct) => this.note(construct, source)).map((item) => ({ match: item.match, action: item.action, source }));
   }
 }
 

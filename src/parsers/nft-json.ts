@@ -9,11 +9,9 @@ import type { Chain, EgressRuleset, Rule, RuleAction, SourceRef } from '../firew
 import {
   concatAlternative,
   ctSelector,
-  expandRule,
-  expansionSize,
+  expandOrKeepWhole,
   familiesOf,
   HOOKS,
-  MAX_EXPANSION,
   metaSelector,
   payloadSelector,
   relation,
@@ -411,12 +409,7 @@ class Reader {
       }
     });
     const finalAction = action ?? { kind: 'continue' };
-    if (expansionSize(groups) > MAX_EXPANSION) {
-      unknownCondition(`a set or map of more than ${MAX_EXPANSION} combinations`);
-      chain.rules.push({ match: expandRule(conditions, [], finalAction)[0]?.match ?? {}, action: finalAction, source });
-      return;
-    }
-    for (const expanded of expandRule(conditions, groups, finalAction)) {
+    for (const expanded of expandOrKeepWhole(conditions, groups, finalAction, (construct) => this.unsupported(construct, source))) {
       const rule: Rule = { match: expanded.match, action: expanded.action, source };
       chain.rules.push(rule);
     }

@@ -1,6 +1,6 @@
 import type { Chain, EgressRuleset, FieldMatch, Match, Range, Rule, RuleAction, SourceRef, Unsupported } from '../firewall/model.js';
 import { splitLines, stripBom } from '../util/text-lines.js';
-import { addUnknown, EPHEMERAL_PORTS, LOOPBACK, loopbackOif, makeNever, networkFamily, networksWithin, normalizeNetwork, portNumber, protocolName, sourcePortVerdict } from './egress-common.js';
+import { addUnknown, chainsUnsupported, EPHEMERAL_PORTS, LOOPBACK, loopbackOif, makeNever, networkFamily, networksWithin, normalizeNetwork, portNumber, protocolName, sourcePortVerdict } from './egress-common.js';
 
 // macOS (and OpenBSD) pf: /etc/pf.conf with macros (`name = "..."`), tables (`table <t> { ... }`,
 // `persist file "..."`), anchors (`anchor "name"`, `anchor "name/*"`, `load anchor "name" from "file"`,
@@ -329,21 +329,50 @@ function tableEntries(name: string, raw: readonly string[], source: SourceRef): 
   return { name, entries, source };
 }
 
+/** Ranges a port or user operand stands for; negate: every value but those. */
+type RangeSpec = { ranges: Range[]; negate: boolean };
+
+const COMPARISONS = ['=', '!=', '<', '<=', '>', '>='];
+
+/** pf's unary operators `= v`, `!= v`, `< v`, `<= v`, `> v`, `>= v` over values 0..max. */
+function comparison(op: string, value: number, max: number): RangeSpec {
+  if (op === '=') return { ranges: [[value, value]], negate: false };
+  if (op === '!=') return { ranges: [[value, value]], negate: true };
+  if (op === '<') return { ranges: [[0, value - 1]], negate: false };
+  if (op === '<=') return { ranges: [[0, value]], negate: false };
+  if (op === '>') return { ranges: [[value + 1, max]], negate: false };
+  return { ranges: [[value, max]], negate: false };
+}
+
+/** pf's binary operators: `a >< b` (strictly between), `a <> b` (outside, ends excluded). */
+function between(op: string | undefined, low: number, high: number): RangeSpec {
+  return op === '><' ? { ranges: [[low + 1, high - 1]], negate: false } : { ranges: [[low, high]], negate: true };
+}
+
+/** One operand read by `one`, or a `{ a, b, ... }` list of them; the first problem `one` reports, if any. */
+function operandList(cursor: Cursor, one: () => string | undefined): string | undefined {
+  if (cursor.eat('{')) {
+    while (!cursor.done() && !cursor.is('}')) {
+      if (cursor.eat(',')) continue;
+      const problem = one();
+      if (problem) return problem;
+    }
+    cursor.eat('}');
+    return undefined;
+  }
+  return one();
+}
+
 /** Port operators of pf: `= p`, `!= p`, `< p`, `<= p`, `> p`, `>= p`, `a:b`, `a >< b`, `a <> b`. */
-function portSpec(cursor: Cursor): { ranges: Range[]; negate: boolean }[] | string {
-  const out: { ranges: Range[]; negate: boolean }[] = [];
+function portSpec(cursor: Cursor): RangeSpec[] | string {
+  const out: RangeSpec[] = [];
   const one = (): string | undefined => {
     const first = cursor.next();
     if (!first) return 'a port is missing';
-    if (first.kind === 'op' && ['=', '!=', '<', '<=', '>', '>='].includes(first.text)) {
+    if (first.kind === 'op' && COMPARISONS.includes(first.text)) {
       const value = portNumber(cursor.next()?.text ?? '');
       if (value === undefined) return 'a port that is not a number or known service';
-      if (first.text === '=') out.push({ ranges: [[value, value]], negate: false });
-      else if (first.text === '!=') out.push({ ranges: [[value, value]], negate: true });
-      else if (first.text === '<') out.push({ ranges: [[0, value - 1]], negate: false });
-      else if (first.text === '<=') out.push({ ranges: [[0, value]], negate: false });
-      else if (first.text === '>') out.push({ ranges: [[value + 1, 65535]], negate: false });
-      else out.push({ ranges: [[value, 65535]], negate: false });
+      out.push(comparison(first.text, value, 65535));
       return undefined;
     }
     const range = /^([^:]+):([^:]+)$/.exec(first.text);
@@ -360,46 +389,26 @@ function portSpec(cursor: Cursor): { ranges: Range[]; negate: boolean }[] | stri
       const op = cursor.next()?.text;
       const high = portNumber(cursor.next()?.text ?? '');
       if (high === undefined) return 'a port range without its upper end';
-      if (op === '><') out.push({ ranges: [[value + 1, high - 1]], negate: false });
-      else out.push({ ranges: [[value, high]], negate: true });
+      out.push(between(op, value, high));
       return undefined;
     }
     out.push({ ranges: [[value, value]], negate: false });
     return undefined;
   };
-  if (cursor.eat('{')) {
-    while (!cursor.done() && !cursor.is('}')) {
-      if (cursor.eat(',')) continue;
-      const problem = one();
-      if (problem) return problem;
-    }
-    cursor.eat('}');
-  } else {
-    const problem = one();
-    if (problem) return problem;
-  }
-  return out;
+  return operandList(cursor, one) ?? out;
 }
 
-function userSpec(cursor: Cursor, resolve: PfInput['resolveUser']): { ranges: Range[]; negate: boolean }[] | string {
-  const out: { ranges: Range[]; negate: boolean }[] = [];
+function userSpec(cursor: Cursor, resolve: PfInput['resolveUser']): RangeSpec[] | string {
+  const out: RangeSpec[] = [];
   const value = (text: string): number | undefined => (/^\d+$/.test(text) ? Number(text) : resolve?.(text));
   const one = (): string | undefined => {
     const first = cursor.next();
     if (!first) return 'a user is missing';
-    if (first.kind === 'op' && ['=', '!=', '<', '<=', '>', '>='].includes(first.text)) {
+    if (first.kind === 'op' && COMPARISONS.includes(first.text)) {
       const token = cursor.next()?.text ?? '';
       const uid = value(token);
       if (uid === undefined) return `user ${token} (no such user on this target)`;
-      const map: Record<string, { ranges: Range[]; negate: boolean }> = {
-        '=': { ranges: [[uid, uid]], negate: false },
-        '!=': { ranges: [[uid, uid]], negate: true },
-        '<': { ranges: [[0, uid - 1]], negate: false },
-        '<=': { ranges: [[0, uid]], negate: false },
-        '>': { ranges: [[uid + 1, 4294967295]], negate: false },
-        '>=': { ranges: [[uid, 4294967295]], negate: false },
-      };
-      out.push(map[first.text] as { ranges: Range[]; negate: boolean });
+      out.push(comparison(first.text, uid, 4294967295));
       return undefined;
     }
     if (first.text === 'unknown') return 'user unknown (sockets without an owner)';
@@ -414,24 +423,13 @@ function userSpec(cursor: Cursor, resolve: PfInput['resolveUser']): { ranges: Ra
       const op = cursor.next()?.text;
       const high = value(cursor.next()?.text ?? '');
       if (high === undefined) return 'a user range without its upper end';
-      out.push(op === '><' ? { ranges: [[uid + 1, high - 1]], negate: false } : { ranges: [[uid, high]], negate: true });
+      out.push(between(op, uid, high));
       return undefined;
     }
     out.push({ ranges: [[uid, uid]], negate: false });
     return undefined;
   };
-  if (cursor.eat('{')) {
-    while (!cursor.done() && !cursor.is('}')) {
-      if (cursor.eat(',')) continue;
-      const problem = one();
-      if (problem) return problem;
-    }
-    cursor.eat('}');
-  } else {
-    const problem = one();
-    if (problem) return problem;
-  }
-  return out;
+  return operandList(cursor, one) ?? out;
 }
 
 /** Interface names: pf's `lo0` (and the `lo` group) is the model's loopback `lo`; a group other than lo is unknown. */
@@ -1134,13 +1132,7 @@ export function pfRuleset(input: PfInput, meta: PfMeta): EgressRuleset {
     policySource: { path: input.main.path, text: 'pf passes what no rule matches' },
   };
   const chains = [output, ...context.chains];
-  const unsupported = [...context.unsupported];
-  for (const chain of chains) {
-    for (const rule of chain.rules) {
-      for (const construct of rule.match.unknown ?? []) unsupported.push({ construct, source: rule.source });
-      if (rule.action.kind === 'unknown') unsupported.push({ construct: rule.action.construct, source: rule.source });
-    }
-  }
+  const unsupported = [...context.unsupported, ...chainsUnsupported(chains)];
   return {
     backend: 'pf',
     label: meta.label ?? `pf (${input.main.path})`,

@@ -1,6 +1,6 @@
 import type { EgressRuleset, Match, Range, Rule, SourceRef, Unsupported } from '../firewall/model.js';
 import { splitLines, stripBom } from '../util/text-lines.js';
-import { addressRangeCidrs, addUnknown, EPHEMERAL_PORTS, makeNever, normalizeNetwork, portRange, protocolName, sourcePortVerdict } from './egress-common.js';
+import { addressRangeCidrs, addUnknown, EPHEMERAL_PORTS, makeNever, normalizeNetwork, portRange, protocolName, ruleUnsupported, sourcePortVerdict } from './egress-common.js';
 
 // Windows Defender Firewall evidence, as recorded commands and exports print it:
 //
@@ -414,9 +414,9 @@ export function windowsFirewallRulesets(evidence: WindowsFirewallEvidence, meta:
       if (rule.profiles.length > 0 && !rule.profiles.includes(profile.name)) continue;
       const match = ruleMatch(rule);
       const action = /^allow$/i.test(rule.action) ? { kind: 'accept' as const } : /^block$/i.test(rule.action) ? { kind: 'drop' as const } : { kind: 'unknown' as const, construct: `action ${rule.action}` };
-      rules.push({ match, action, source: rule.source });
-      for (const construct of match.unknown ?? []) unsupported.push({ construct, source: rule.source });
-      if (action.kind === 'unknown') unsupported.push({ construct: action.construct, source: rule.source });
+      const modelled: Rule = { match, action, source: rule.source };
+      rules.push(modelled);
+      unsupported.push(...ruleUnsupported(modelled));
     }
     const outbound = profile.defaultOutbound ?? 'NotConfigured';
     const block = /^block$/i.test(outbound);
