@@ -213,3 +213,12 @@ describe('mapping parameters (record)', () => {
     expect(issues).toEqual(expect.arrayContaining([expect.stringMatching(/^5: params\.egress\.allow: expected a list/), expect.stringMatching(/^6: params\.egress\.probez: unknown parameter "probez"/)]));
   });
 });
+
+describe('containerDefinitionPaths', () => {
+  it('takes absolute and ~/ folders, and refuses relative ones and .. with the key path and line', () => {
+    expect(issuesOf('id: c1\ntitle: c\nchecks:\n  sandbox.container-hardening:\n    params:\n      containerDefinitionPaths: [/opt/agent-sandbox, "~/sandboxes"]\n', 'c1.yaml')).toEqual([]);
+    expect(issuesOf('id: c2\ntitle: c\nchecks:\n  sandbox.container-hardening:\n    params:\n      containerDefinitionPaths: [sandboxes, /opt/../etc]\n', 'c2.yaml')).toEqual([
+      expect.stringMatching(/^c2\.yaml:6: checks\.sandbox\.container-hardening\.params\.containerDefinitionPaths: sandboxes, \/opt\/\.\.\/etc: a folder must be absolute or start with ~\/, without \.\./),
+    ]);
+  });
+});

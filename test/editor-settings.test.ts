@@ -89,7 +89,7 @@ describe('parseEditorSettings on files written for the test', () => {
 async function collect<T>(collector: Collector<T>, host: ReplayHost): Promise<T> {
   const cache = new Map<string, Promise<unknown>>();
   const get = <U>(c: Collector<U>): Promise<U> => {
-    if (!cache.has(c.id)) cache.set(c.id, c.collect({ host, signal: new AbortController().signal, get }));
+    if (!cache.has(c.id)) cache.set(c.id, c.collect({ params: {}, host, signal: new AbortController().signal, get }));
     return cache.get(c.id) as Promise<U>;
   };
   return get(collector);

@@ -143,6 +143,13 @@ export default defineScenarios('sandbox.container-hardening', [
     expect: { status: 'skipped', message: /no container definitions in \/home\/alice\/\.claude-devcontainer, \/home\/claude\/\.claude-devcontainer|no container definitions in no folder/ },
   },
   {
+    name: 'linux: a folder the baseline adds (containerDefinitionPaths) is searched, per home with ~/',
+    platform: 'linux',
+    endpoint: endpoint('linux', { '/opt/agent-sandbox/compose.yaml': { content: WEAK_COMPOSE }, '/home/alice/sandboxes/agent/compose.yaml': { content: WEAK_COMPOSE } }),
+    params: { containerDefinitionPaths: ['/opt/agent-sandbox', '~/sandboxes'] },
+    expect: { status: 'fail', message: /in 2 file\(s\)/ },
+  },
+  {
     name: 'linux: a compose file that does not parse is a finding with its line, not a pass',
     platform: 'linux',
     endpoint: endpoint('linux', { [`${sandbox('/home/alice')}/compose.yaml`]: { content: 'services:\n  agent:\n    image: [unclosed\n' } }),

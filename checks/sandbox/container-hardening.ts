@@ -9,17 +9,18 @@ import { type Schema, stringList } from '../../src/engine/params-schema.js';
  * The folders judged on machines and images: a subset of those the collector searches (collectors do not
  * see params, so a folder outside that list could never be read; refusing it at baseline load is honest).
  */
+/** Folders as the collector expands them: absolute (POSIX or C:\\), or `~/...` in every audited home. */
 function folderList(description: string): Schema<string[]> {
   const inner = stringList(description, [...CONTAINER_DEFINITION_FOLDERS]);
   return {
     ...inner,
-    describe: () => `list of: ${CONTAINER_DEFINITION_FOLDERS.join(', ')}`,
+    describe: () => 'list of folders (absolute, or ~/ for every audited home)',
     validate(value, path, issues) {
       const list = inner.validate(value, path, issues);
       if (!list) return undefined;
-      const unknown = list.filter((entry) => !(CONTAINER_DEFINITION_FOLDERS as readonly string[]).includes(entry));
-      if (unknown.length > 0) {
-        issues.push({ path, message: `${unknown.join(', ')}: not a folder this version searches (${CONTAINER_DEFINITION_FOLDERS.join(', ')})` });
+      const bad = list.filter((entry) => !/^(~\/|\/|[A-Za-z]:\\)/.test(entry) || entry.split(/[\\/]/).includes('..'));
+      if (bad.length > 0) {
+        issues.push({ path, message: `${bad.join(', ')}: a folder must be absolute or start with ~/, without ..` });
         return undefined;
       }
       return list;

@@ -140,7 +140,7 @@ function relativePath(platform: Platform, root: string, path: string): string {
 export const containerDefinitions = defineCollector<ContainerDefinitions>({
   id: 'container-definitions',
   description: 'compose files, devcontainer.json, Dockerfiles, docker run scripts and Kubernetes workloads of the repository or of the agent-sandbox folders',
-  async collect({ host, get }) {
+  async collect({ host, get, params }) {
     const platform = host.platform;
     const state: Walk = { entries: 0 };
     const searched: SearchedFolder[] = [];
@@ -152,7 +152,9 @@ export const containerDefinitions = defineCollector<ContainerDefinitions>({
       roots.push({ root: '/', files });
     } else {
       const homes = (await get(targetUsers)).audited;
-      for (const entry of CONTAINER_DEFINITION_FOLDERS) {
+      // The folders this version knows, and any the baseline adds (containerDefinitionPaths).
+      const named = Array.isArray(params.containerDefinitionPaths) ? params.containerDefinitionPaths.filter((item): item is string => typeof item === 'string') : [];
+      for (const entry of [...new Set([...CONTAINER_DEFINITION_FOLDERS, ...named])]) {
         for (const folder of expandFolder(entry, platform, homes)) {
           const info = await host.stat(folder.path).catch(() => undefined);
           searched.push({ entry, path: folder.path, ...(folder.user ? { user: folder.user } : {}), exists: info?.type === 'dir' });

@@ -5,6 +5,12 @@ export interface CollectContext {
   /** The --user selection, when given. */
   readonly user?: string;
   readonly signal: AbortSignal;
+  /**
+   * The effective value of every parameter the scan's checks declare (the first planned check that declares
+   * a name gives it), for the few collectors whose search scope a baseline widens (container definition
+   * folders). Facts must not depend on anything else a check is told.
+   */
+  readonly params: Readonly<Record<string, unknown>>;
   /** Another collector's facts; each collector runs at most once a scan. */
   get<T>(collector: Collector<T>): Promise<T>;
 }

@@ -35,7 +35,7 @@ export class FactStore {
 
   constructor(
     private readonly host: Host,
-    private readonly options: { user?: string; timeoutMs?: number } = {},
+    private readonly options: { user?: string; timeoutMs?: number; params?: Record<string, unknown> } = {},
   ) {}
 
   get<T>(collector: Collector<T>): Promise<T> {
@@ -55,6 +55,7 @@ export class FactStore {
       host: this.host,
       user: this.options.user,
       signal: this.controller.signal,
+      params: this.options.params ?? {},
       get: (other) => this.get(other),
     };
     const ms = collector.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_COLLECTOR_TIMEOUT_MS;

@@ -32,9 +32,16 @@ export interface RunOutput {
   collectorTimings: Map<string, number>;
 }
 
+/** What collectors see as `params`: the effective value of each parameter, from the first planned check that declares it. */
+export function collectorParams(checks: readonly PlannedCheck[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const { params: effective } of checks) for (const [name, value] of Object.entries(effective)) if (!(name in params)) params[name] = value;
+  return params;
+}
+
 /** Runs every planned check concurrently over shared, once-per-scan collectors. Never throws for one check. */
 export async function runChecks(options: RunOptions): Promise<RunOutput> {
-  const store = options.store ?? new FactStore(options.host, { user: options.user, timeoutMs: options.collectorTimeoutMs });
+  const store = options.store ?? new FactStore(options.host, { user: options.user, timeoutMs: options.collectorTimeoutMs, params: collectorParams(options.checks) });
   try {
     const results = await Promise.all(
       options.checks.map(async (planned) => {

@@ -6,7 +6,7 @@ import { targetUsers } from '../collectors/target-users.js';
 import type { AnyCheck } from '../engine/check.js';
 import { FactStore } from '../engine/fact-store.js';
 import type { CheckResult } from '../engine/result.js';
-import { runChecks } from '../engine/runner.js';
+import { collectorParams, runChecks } from '../engine/runner.js';
 import { meetsThreshold, type FailOn } from '../engine/severity.js';
 import type { Host } from '../host/host.js';
 import { buildReport, type AuditReport } from '../report/report-model.js';
@@ -36,7 +36,11 @@ export async function scan(options: ScanOptions): Promise<AuditReport> {
   }
   const started = options.now ?? new Date();
   const clock = performance.now();
-  const store = new FactStore(options.host, { ...(options.user ? { user: options.user } : {}), ...(options.collectorTimeoutMs ? { timeoutMs: options.collectorTimeoutMs } : {}) });
+  const store = new FactStore(options.host, {
+    ...(options.user ? { user: options.user } : {}),
+    ...(options.collectorTimeoutMs ? { timeoutMs: options.collectorTimeoutMs } : {}),
+    params: collectorParams(planned),
+  });
   try {
     const target = await options.host.info();
     const { results } = await runChecks({
