@@ -310,6 +310,19 @@ describe('RootHost lookups are remembered per scan, and stay exact', () => {
   });
 
   // As root every folder lists; as another user this takes the one-lstat-per-name way.
+  it('readFile returns exactly the bytes of small, empty and large files, and stops at maxBytes', async () => {
+    const dir = makeTempDir('root-read');
+    const large = Buffer.from(Array.from({ length: 300_000 }, (_, index) => index % 251));
+    writeFileAt(path.join(dir, 'etc/large.bin'), large);
+    writeFileAt(path.join(dir, 'etc/empty'), '');
+    writeFileAt(path.join(dir, 'etc/small'), 'abc\n');
+    const image = new RootHost(dir);
+    expect((await image.readFile('/etc/large.bin'))?.equals(large)).toBe(true);
+    expect((await image.readFile('/etc/empty'))?.length).toBe(0);
+    expect((await image.readFile('/etc/small'))?.toString()).toBe('abc\n');
+    expect((await image.readFile('/etc/large.bin', 70_000))?.equals(large.subarray(0, 70_000))).toBe(true);
+  });
+
   it('a folder that may be entered but not listed (0311) still answers for the names inside it', async () => {
     const dir = makeTempDir('root-cache-311');
     writeFileAt(path.join(dir, 'home/bob/.netrc'), 'machine x', 0o600);

@@ -62,9 +62,15 @@ function persistentRules(setup: AuditSetup): { rule: AuditRule; file: string }[]
 
 function credentialTargets(found: readonly CredentialPath[]): Target[] {
   const stores = found.filter((entry) => entry.role === 'secret-dir' || entry.role === 'secret-file');
-  const folders = stores.filter((entry) => entry.role === 'secret-dir').map((entry) => entry.path);
+  const folders = new Set(stores.filter((entry) => entry.role === 'secret-dir').map((entry) => entry.path));
+  // A store inside another watched folder needs no watch of its own (ancestors looked up, not compared pairwise:
+  // an image may have thousands of stores).
+  const underFolder = (path: string): boolean => {
+    for (let parent = path.replace(/\/+$/, '').replace(/\/[^/]*$/, ''); parent !== ''; parent = parent.replace(/\/[^/]*$/, '')) if (folders.has(parent)) return true;
+    return false;
+  };
   return stores
-    .filter((entry) => entry.role === 'secret-dir' ? !folders.some((folder) => folder !== entry.path && within(entry.path, folder)) : !folders.some((folder) => within(entry.path, folder)))
+    .filter((entry) => !underFolder(entry.path) && (entry.role === 'secret-dir' || !folders.has(entry.path)))
     .map((entry) => ({ path: entry.path, aliases: entry.realPath ? [entry.realPath] : [], perm: 'r' as const, what: `${entry.user.name}'s ${entry.label}`, subject: entry.user.name }));
 }
 

@@ -47,7 +47,7 @@ export interface DevToolTelemetry {
   sites: ToolSite[];
   settings: ToolSetting[];
   problems: ToolProblem[];
-  /** How many install and state locations were looked at. */
+  /** How many install and state probes were made (system-wide locations once per group of users). */
   looked: number;
 }
 
@@ -312,20 +312,42 @@ export const devToolTelemetry = defineCollector<DevToolTelemetry>({
     const env = await get(telemetryEnvironment);
     const paths = targetPaths(host.platform);
     const contexts = userContexts(host, paths, users.audited, env);
-    const out: Evidence = { sites: [], settings: [], problems: [], looked: 0 };
-    await homebrew(host, paths, contexts, out);
-    await dotnet(host, paths, contexts, out);
-    for (const context of contexts) {
-      await jsonStateFile(host, 'nextjs', nextConfigPath(host, paths, context), context.user.name, ['telemetry', 'enabled'], out);
-      // configstore("gatsby", { globalConfigPath: true }): $XDG_CONFIG_HOME or ~/.config, on every platform.
-      const gatsbyBase = host.platform === 'win32' ? paths.join(context.user.home, '.config') : context.config;
-      await jsonStateFile(host, 'gatsby', paths.join(gatsbyBase, 'gatsby', 'config.json'), context.user.name, ['telemetry', 'enabled'], out);
+    // An image may have a thousand homes: sixteen groups of users are probed at once, each also probing the
+    // system-wide locations (their sightings are merged once), in a fixed order.
+    const size = Math.max(1, Math.ceil(contexts.length / 16));
+    const groups = contexts.length === 0 ? [[]] : Array.from({ length: Math.ceil(contexts.length / size) }, (_, index) => contexts.slice(index * size, (index + 1) * size));
+    const parts = await Promise.all(groups.map((group) => probeTools(host, paths, group)));
+    const merged: Evidence = { sites: [], settings: [], problems: [], looked: 0 };
+    const seen = new Set<string>();
+    for (const part of parts) {
+      merged.looked += part.looked;
+      for (const kind of ['sites', 'settings', 'problems'] as const) {
+        for (const item of part[kind]) {
+          const key = `${kind}:${JSON.stringify(item)}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          (merged[kind] as unknown[]).push(item);
+        }
+      }
     }
-    await samAndCdk(host, paths, contexts, out);
-    await azure(host, paths, contexts, out);
-    await gcloud(host, paths, contexts, out);
-    await githubCli(host, paths, contexts, out);
-    await go(host, paths, contexts, out);
-    return { platform: host.platform, ...out };
+    return { platform: host.platform, ...merged };
   },
 });
+
+async function probeTools(host: Host, paths: TargetPaths, contexts: UserContext[]): Promise<Evidence> {
+  const out: Evidence = { sites: [], settings: [], problems: [], looked: 0 };
+  await homebrew(host, paths, contexts, out);
+  await dotnet(host, paths, contexts, out);
+  for (const context of contexts) {
+    await jsonStateFile(host, 'nextjs', nextConfigPath(host, paths, context), context.user.name, ['telemetry', 'enabled'], out);
+    // configstore("gatsby", { globalConfigPath: true }): $XDG_CONFIG_HOME or ~/.config, on every platform.
+    const gatsbyBase = host.platform === 'win32' ? paths.join(context.user.home, '.config') : context.config;
+    await jsonStateFile(host, 'gatsby', paths.join(gatsbyBase, 'gatsby', 'config.json'), context.user.name, ['telemetry', 'enabled'], out);
+  }
+  await samAndCdk(host, paths, contexts, out);
+  await azure(host, paths, contexts, out);
+  await gcloud(host, paths, contexts, out);
+  await githubCli(host, paths, contexts, out);
+  await go(host, paths, contexts, out);
+  return out;
+}

@@ -8,6 +8,7 @@ import { isTelemetryVariable } from '../telemetry/variables.js';
 import { REGISTRY } from './windows-commands.js';
 import { SYSTEM_FILES_UNIX, SYSTEM_FILES_WINDOWS, USER_FILES_UNIX, USER_FILES_WINDOWS } from './shell-profiles.js';
 import { networkEnvironment } from './network-environment.js';
+import { mapConcurrent } from '../util/map-concurrent.js';
 import { targetUsers } from './target-users.js';
 
 // The telemetry opt-out variables each audited user's sessions get, by source, in the order they take
@@ -107,12 +108,14 @@ export const telemetryEnvironment = defineCollector<TelemetryEnvironment>({
       sources.push({ scope: 'agent', label: source.label, ...(source.path ? { path: source.path } : {}), ...(source.user ? { user: source.user } : {}), assignments: source.telemetry, ...(source.error ? { error: source.error } : {}) });
     }
 
-    for (const user of users.audited) {
+    // Homes are read 16 at a time (an image may have a thousand), and reported in the order of the users.
+    const perUser = await mapConcurrent(users.audited, 16, async (user) => {
       const files = host.platform === 'win32' ? USER_FILES.windows : USER_FILES.unix;
       const list = files.map((rel) => paths.join(user.home, ...rel.split('/')));
       if (host.platform === 'linux') list.push(...(await envDropIns(host, paths.join(user.home, '.config', 'environment.d'))));
-      pushAll(await Promise.all(list.map((path) => readProfile(host, path, 'user', user.name))));
-    }
+      return Promise.all(list.map((path) => readProfile(host, path, 'user', user.name)));
+    });
+    for (const found of perUser) pushAll(found);
     return { sources, users: users.audited.map((user) => user.name), unavailable };
   },
 });
@@ -128,17 +131,35 @@ export interface EffectiveVariable {
  * What a variable is in the given user's login sessions: the last assignment among the system-wide
  * sources and that user's own files. Services and agent settings are not part of a session.
  */
+// Per environment: for each variable, its assignments in source order. Checks ask per user and variable,
+// and an image may have a thousand users with several sources each.
+const byName = new WeakMap<TelemetryEnvironment, Map<string, EffectiveVariable[]>>();
+
+function assignmentsByName(env: TelemetryEnvironment): Map<string, EffectiveVariable[]> {
+  let index = byName.get(env);
+  if (!index) {
+    index = new Map();
+    for (const source of env.sources) {
+      for (const assignment of source.assignments) {
+        const list = index.get(assignment.name) ?? [];
+        list.push({ name: assignment.name, value: assignment.value, source, assignment });
+        index.set(assignment.name, list);
+      }
+    }
+    byName.set(env, index);
+  }
+  return index;
+}
+
 export function sessionValue(env: TelemetryEnvironment, user: string, name: string): EffectiveVariable | undefined {
   let found: EffectiveVariable | undefined;
-  for (const source of env.sources) {
-    if (source.scope === 'system' || (source.scope === 'user' && source.user === user)) {
-      for (const assignment of source.assignments) if (assignment.name === name) found = { name, value: assignment.value, source, assignment };
-    }
+  for (const item of assignmentsByName(env).get(name) ?? []) {
+    if (item.source.scope === 'system' || (item.source.scope === 'user' && item.source.user === user)) found = item;
   }
   return found;
 }
 
 /** Every assignment of a variable, in any scope, for messages that say where else it is set. */
 export function assignmentsOf(env: TelemetryEnvironment, name: string): EffectiveVariable[] {
-  return env.sources.flatMap((source) => source.assignments.filter((item) => item.name === name).map((assignment) => ({ name, value: assignment.value, source, assignment })));
+  return [...(assignmentsByName(env).get(name) ?? [])];
 }

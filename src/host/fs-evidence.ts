@@ -68,17 +68,22 @@ export async function readRegularFile(
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return undefined;
-    // Read to the end rather than to the reported size: /proc and /sys files say 0 bytes and are not.
+    // Read to the end rather than to the reported size: /proc and /sys files say 0 bytes and are not. A file
+    // with a size is read in one buffer of that size plus one byte, and a short read ends it (no second read,
+    // no 64 KiB buffer per small file: an image scan reads thousands). Only the bytes read are returned.
+    const sized = stats.size > 0;
     const chunks: Buffer[] = [];
     let total = 0;
     while (total < maxBytes) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+      const want = Math.min(sized && total === 0 ? stats.size + 1 : 64 * 1024, maxBytes - total);
+      const chunk = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(chunk, 0, want, total);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
+      if (sized && bytesRead < want) break;
     }
-    return Buffer.concat(chunks, total);
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
   } catch (error) {
     return accessError(targetPath, error);
   } finally {
