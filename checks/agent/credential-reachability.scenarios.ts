@@ -62,10 +62,22 @@ export default defineScenarios('agent.credential-reachability', [
     },
   },
   {
-    name: 'darwin: MDM deny rule and a project-only workspace folder pass',
+    name: 'darwin: Claude Desktop installed with no allowedWorkspaceFolders policy: any folder may be connected',
     platform: 'darwin',
     endpoint: endpoint('darwin', {
       ...macAws,
+      '/Applications/Claude.app': { type: 'dir' },
+      '/Users/alice/.claude/settings.json': json({}, ALICE_MAC),
+      '/Library/Managed Preferences/com.anthropic.claudecode.plist': plist({ permissions: { deny: ['Read(~/.aws/**)'] } }),
+    }),
+    expect: { status: 'fail', findings: [{ path: '/Applications/Claude.app', subject: 'system', message: 'unset means any folder', actions: ['manual'] }] },
+  },
+  {
+    name: 'darwin: MDM deny rule and a project-only workspace folder pass (Claude Desktop installed)',
+    platform: 'darwin',
+    endpoint: endpoint('darwin', {
+      ...macAws,
+      '/Applications/Claude.app': { type: 'dir' },
       '/Users/alice/.claude/settings.json': json({}, ALICE_MAC),
       '/Library/Managed Preferences/com.anthropic.claudecode.plist': plist({ permissions: { deny: ['Read(~/.aws/**)'] } }),
       '/Library/Managed Preferences/com.anthropic.claudefordesktop.plist': plist({ allowedWorkspaceFolders: '["/Users/alice/Projects"]' }),

@@ -2,6 +2,7 @@ import { subjectOf, dedupe, fileArray, levelName, locationOf, setAt, where } fro
 import { folderContains, toRulePath } from '../../src/agent/path-rules.js';
 import { readReachability } from '../../src/agent/reachability.js';
 import type { EffectiveSettings, SettingOrigin } from '../../src/agent/settings-model.js';
+import { agentInstalls } from '../../src/collectors/agent-installs.js';
 import { agentSettings } from '../../src/collectors/agent-settings.js';
 import { credentialPaths, type CredentialPath } from '../../src/collectors/credential-paths.js';
 import { targetUsers } from '../../src/collectors/target-users.js';
@@ -34,7 +35,7 @@ export default defineCheck({
   params: {
     ignoreStores: stringList('Credential stores (aws, ssh, kube, gh, claude, ...) not to report, for example because a vault replaces them.', []),
   },
-  uses: [agentSettings, credentialPaths, targetUsers],
+  uses: [agentSettings, credentialPaths, targetUsers, agentInstalls],
   evaluate(facts, params) {
     const settings = facts.get(agentSettings);
     const { found } = facts.get(credentialPaths);
@@ -111,6 +112,20 @@ export default defineCheck({
           location: locationOf(workspace.origin),
           subject: 'system',
           actions: [desktopFix(workspace.origin, workspace.value.filter((item) => typeof item !== 'string' || !broadFolder(item, undefined, users.audited, platform, undefined)))],
+        });
+      }
+    }
+
+    // --- Claude Desktop installed with no allowedWorkspaceFolders: unset means any folder may be connected ---
+    if (settings.scope !== 'repo' && !workspace) {
+      const desktop = facts.get(agentInstalls).filter((install) => install.kind === 'claude-desktop');
+      if (desktop.length > 0) {
+        const where = platform === 'win32' ? 'the HKLM\\SOFTWARE\\Policies\\Claude value allowedWorkspaceFolders (a JSON list in a string)' : 'the com.anthropic.claudefordesktop configuration profile (allowedWorkspaceFolders)';
+        findings.push({
+          message: `Claude Desktop is installed (${desktop.map((install) => install.path).join(', ')}) and no allowedWorkspaceFolders policy limits the folders Cowork and the Code tab may open: unset means any folder, the home folder and its credentials included`,
+          location: { path: (desktop[0] as { path: string }).path },
+          subject: 'system',
+          actions: [{ kind: 'manual', text: `Set ${where} to the project folders users may connect.` }],
         });
       }
     }
