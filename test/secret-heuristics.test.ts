@@ -4,6 +4,7 @@ import {
   isPlaceholderValue,
   isReferenceValue,
   isSecretLikeName,
+  lineHoldsSecret,
   stripMatchingQuotes,
 } from '../src/secrets/secret-heuristics.js';
 import { ALNUM, fakeSecret } from './helpers/fake-secret.js';
@@ -100,4 +101,25 @@ describe('isLiteralSecretValue', () => {
     expect(isPlaceholderValue(secret)).toBe(false);
     expect(isPlaceholderValue('password123')).toBe(false);
   });
+});
+
+describe('lineHoldsSecret', () => {
+  it.each([
+    ['      - GITHUB_TOKEN=' + 'ghp_' + 'Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LmNbVc'],
+    ['      DB_PASSWORD: Hunter2wqpzmtk'],
+    ['  "OPENAI_API_KEY": "s3cr3t-value-1234",'],
+    ['docker run -e API_TOKEN=abcdefgh12345678 image'],
+    ['    command: --interval 10 --http-api-token demotoken --debug'],
+    ['ENV DB_PASSWORD Hunter2wqpzmtk'],
+  ])('%s holds a secret', (line) => expect(lineHoldsSecret(line)).toBe(true));
+
+  it.each([
+    ['      - GITHUB_TOKEN=${GITHUB_TOKEN}'],
+    ['      DB_PASSWORD: ${DB_PASSWORD:-changeme}'],
+    ['  "OPENAI_API_KEY": "${input:openai-key}",'],
+    ['    privileged: true'],
+    ['      - /var/run/docker.sock:/var/run/docker.sock'],
+    ['    command: --interval 10 --debug'],
+    ['PASSWORD_FILE=/run/secrets/db'],
+  ])('%s holds none', (line) => expect(lineHoldsSecret(line)).toBe(false));
 });

@@ -7,6 +7,7 @@ import { fixDockerRun } from '../parsers/docker-run.js';
 import { fixDockerfile } from '../parsers/dockerfile.js';
 import { fixKubernetes } from '../parsers/k8s-pod.js';
 import { unifiedDiff } from '../remediate/unified-diff.js';
+import { lineHoldsSecret } from '../secrets/secret-heuristics.js';
 import type { ContainerFormat, ContainerSpec, DefinitionFile } from './model.js';
 import { type ContainerIssue, type FixPlan, spelling } from './rules.js';
 
@@ -37,10 +38,16 @@ function instruction(file: DefinitionFile, spec: ContainerSpec, issue: Container
   return `In ${where}, remove the setting named in the finding from ${spec.name}.`;
 }
 
+/** A diff quotes lines of the file; one that would quote a secret value (an env line nearby) is not given. */
+function quotesSecret(diff: string): boolean {
+  return diff.split('\n').some((line) => /^[ +-](?!--|\+\+)/.test(line) && lineHoldsSecret(line.slice(1)));
+}
+
 export function remediationFor(file: DefinitionFile, spec: ContainerSpec, issue: ContainerIssue): RemediationAction {
   const after = fixedText(file, spec, issue);
   const diff = after === undefined ? '' : unifiedDiff(file.relative, file.text, after);
   if (diff === '') return { kind: 'manual', text: instruction(file, spec, issue) };
+  if (quotesSecret(diff)) return { kind: 'manual', text: `${instruction(file, spec, issue)} (No diff is given: the lines around this change hold a secret value, which a report never quotes.)` };
   const from = file.root === '/' ? 'the repository root' : file.root;
   const suggested = issue.plan.add?.some((item) => item === 'non-root-user' || item === 'pids-limit')
     ? ' (the user and the pids limit are suggestions: use a user the image has and a limit the workload fits in)'

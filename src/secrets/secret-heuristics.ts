@@ -1,5 +1,6 @@
 // Heuristics for `NAME=value` pairs found outside the dedicated credential stores (env blocks, .env files).
 // Tuned for few false positives: a security report that cries wolf gets ignored.
+import { findTokens } from './token-shapes.js';
 
 const SECRET_LAST_WORDS = new Set(['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'APIKEY']);
 /** Secret only after another word: `PWD` and `PAT` alone are the working directory and a person. */
@@ -95,4 +96,28 @@ const MIN_LITERAL_SECRET_LENGTH = 8;
 export function isLiteralSecretValue(value: string): boolean {
   const v = stripMatchingQuotes(value);
   return v.length >= MIN_LITERAL_SECRET_LENGTH && !isReferenceValue(v) && !isPlaceholderValue(v);
+}
+
+// `NAME=value`, `NAME: value`, `"NAME": "value"`, `--name value`, `-e NAME=value`, `ENV NAME value`: a
+// secret-like name followed by a literal value, in the syntaxes configuration files mix.
+const ASSIGNMENTS: readonly RegExp[] = [
+  /["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|\$\{[^}]*\}[^\s,;#]*|[^\s,;#}\]]+)/g,
+  /--([A-Za-z][\w-]*)[=\s]+("[^"]*"|'[^']*'|\$\{[^}]*\}\S*|[^\s-][^\s]*)/g,
+  /\bENV\s+([A-Za-z_]\w*)\s+("[^"]*"|'[^']*'|\S+)/g,
+];
+
+/**
+ * True when a line of some configuration file holds a secret value: a token shape anywhere, or a
+ * secret-like name given a literal (not a reference, not a placeholder). Used before file text is quoted
+ * into a report, such as the context of a suggested diff.
+ */
+export function lineHoldsSecret(line: string): boolean {
+  if (findTokens(line).length > 0) return true;
+  for (const pattern of ASSIGNMENTS) {
+    for (const match of line.matchAll(pattern)) {
+      const [, name, value] = match;
+      if (name !== undefined && value !== undefined && isSecretLikeName(name) && isLiteralSecretValue(value)) return true;
+    }
+  }
+  return false;
 }
