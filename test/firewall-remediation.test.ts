@@ -21,6 +21,7 @@ import { windowsAllowRules } from '../src/remediate/windows-firewall.ps.js';
 import type { AuditReport } from '../src/report/report-model.js';
 import { runCli } from './support/cli.js';
 import { filesNamed, makeTempDir, removeTempDirs, treeState } from './support/host-trees.js';
+import { reportWithActions } from './support/sample-reports.js';
 import { reportSchemaErrors } from './support/report-schema.js';
 
 afterAll(() => removeTempDirs());
@@ -35,16 +36,7 @@ function policyOf(allow: string[], resolvers: string[], platform: 'linux' | 'dar
 }
 
 function reportOf(target: AuditReport['target'], actions: RemediationAction[], checkId = 'firewall.egress-default-deny'): AuditReport {
-  return {
-    schemaVersion: '1',
-    tool: { name: 'cowork-audit', version: '0.1.0' },
-    target,
-    baseline: { id: 'b', source: 'builtin:recommended', sha256: '0'.repeat(64) },
-    startedAt: '2026-11-21T10:00:00.000Z',
-    durationMs: 1,
-    summary: { pass: 0, fail: 1, error: 0, skipped: 0, waived: 0, score: 0 },
-    results: [{ checkId, title: 't', area: 'firewall', severity: 'high', status: 'fail', message: 'm', references: [], findings: [{ message: 'f', actions }] }],
-  } as unknown as AuditReport;
+  return reportWithActions(target, actions, { id: checkId, area: 'firewall', severity: 'high' });
 }
 
 function nftCheck(text: string): { status: number | null; out: string } {

@@ -518,6 +518,20 @@ describe('PowerShell scripts in mdm/ (not executed: no PowerShell on this CI)', 
     expect(found.map((name) => name.split(path.sep).join('/')).sort()).toEqual([...PS_SCRIPTS].sort());
   });
 
+  it('repeat their shared helpers word for word (each script is uploaded alone, so none can import another)', () => {
+    const helper = (name: string, fn: string) => {
+      const source = readFileSync(path.join(MDM, name), 'utf8');
+      return /^function [\w-]+[\s\S]*?^}$/m.exec(source.slice(source.indexOf(`function ${fn}`)))?.[0];
+    };
+    const invoke = PS_SCRIPTS.map((name) => helper(name, 'Invoke-Native'));
+    expect(invoke[0]).toMatch(/^function Invoke-Native/);
+    expect(new Set(invoke).size).toBe(1);
+    const intune = PS_SCRIPTS.filter((name) => name.startsWith('intune/')).map((name) => helper(name, 'Out-Line'));
+    expect(intune).toHaveLength(2);
+    expect(intune[0]).toMatch(/^function Out-Line/);
+    expect(new Set(intune).size).toBe(1);
+  });
+
   it.each(PS_SCRIPTS)('%s: plain ASCII without BOM (Intune: UTF-8, no BOM under signature checks), help first, balanced', (name) => {
     const bytes = readFileSync(path.join(MDM, name));
     expect(bytes.every((byte) => byte === 0x0a || (byte >= 0x20 && byte < 0x7f))).toBe(true);

@@ -5,22 +5,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setJsonKey } from '../src/remediate/json-edit.js';
 import type { AuditReport } from '../src/report/report-model.js';
+import { reportWithActions } from './support/sample-reports.js';
 import { CLI, runCli } from './support/cli.js';
 
 const SETTINGS = '// team settings\r\n{\r\n  "permissions": {\r\n    "defaultMode": "bypassPermissions", // risky\r\n    "allow": ["Bash(npm run *)"]\r\n  },\r\n  "env": { "A": "1" },\r\n}\r\n';
 const HOSTILE_DIR = "home/alice/it's $(touch PWNED) `x`;\nproj";
 
 function reportFor(root: string, actions: object[]): AuditReport {
-  return {
-    schemaVersion: '1',
-    tool: { name: 'cowork-audit', version: '0.1.0' },
-    target: { kind: 'root', platform: 'linux', path: root },
-    baseline: { id: 'b', source: 'builtin:recommended', sha256: '0'.repeat(64) },
-    startedAt: '2026-11-21T10:00:00.000Z',
-    durationMs: 1,
-    summary: { pass: 0, fail: 1, error: 0, skipped: 0, waived: 0, score: 0 },
-    results: [{ checkId: 'agent.permission-mode', title: 't', area: 'agent', severity: 'high', status: 'fail', message: 'm', references: [], findings: [{ message: 'f', actions }] }],
-  } as unknown as AuditReport;
+  return reportWithActions({ kind: 'root', platform: 'linux', path: root }, actions, { id: 'agent.permission-mode', area: 'agent', severity: 'high' });
 }
 
 describe('setJsonKey', () => {

@@ -12,19 +12,11 @@ import { writePowerShellScript } from '../src/remediate/powershell-writer.js';
 import { psQuote } from '../src/remediate/quote.js';
 import type { AuditReport } from '../src/report/report-model.js';
 import { runCli } from './support/cli.js';
+import { reportWithActions } from './support/sample-reports.js';
 import { filesNamed, treeState } from './support/host-trees.js';
 
 function reportOf(target: AuditReport['target'], actions: RemediationAction[], checkId = 'network.dns-fallback'): AuditReport {
-  return {
-    schemaVersion: '1',
-    tool: { name: 'cowork-audit', version: '0.1.0' },
-    target,
-    baseline: { id: 'b', source: 'builtin:recommended', sha256: '0'.repeat(64) },
-    startedAt: '2026-11-21T10:00:00.000Z',
-    durationMs: 1,
-    summary: { pass: 0, fail: 1, error: 0, skipped: 0, waived: 0, score: 0 },
-    results: [{ checkId, title: 't', area: 'network', severity: 'medium', status: 'fail', message: 'm', references: [], findings: [{ message: 'f', actions }] }],
-  } as unknown as AuditReport;
+  return reportWithActions(target, actions, { id: checkId, area: 'network', severity: 'medium' });
 }
 
 

@@ -47,6 +47,8 @@ function Out-Line([string]$Text) {
   Write-Output $line
 }
 
+# MDM uploads each script alone, so this helper is repeated in every .ps1 of mdm/ (test/mdm-scripts.test.ts
+# keeps the copies identical).
 # Runs a program; returns its exit code and its stdout and stderr lines. Windows PowerShell 5.1 turns
 # native stderr lines into error records, which ErrorActionPreference Stop would make fatal: Continue here.
 function Invoke-Native([string]$FilePath, [string[]]$Arguments) {

@@ -191,3 +191,20 @@ export function hugeReport(checks: number, findingsPerCheck: number, messageChar
     results,
   };
 }
+
+/**
+ * A report with one failing check whose one finding carries the given remediation actions: what the
+ * script writers' tests feed them.
+ */
+export function reportWithActions(target: AuditReport['target'], actions: readonly object[], check: { id: string; area: string; severity: string }): AuditReport {
+  return {
+    schemaVersion: '1',
+    tool: { name: 'cowork-audit', version: '0.1.0' },
+    target,
+    baseline: { id: 'b', source: 'builtin:recommended', sha256: '0'.repeat(64) },
+    startedAt: '2026-11-21T10:00:00.000Z',
+    durationMs: 1,
+    summary: { pass: 0, fail: 1, error: 0, skipped: 0, waived: 0, score: 0 },
+    results: [{ checkId: check.id, title: 't', area: check.area, severity: check.severity, status: 'fail', message: 'm', references: [], findings: [{ message: 'f', actions }] }],
+  } as unknown as AuditReport;
+}
